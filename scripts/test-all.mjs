@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: everything CI runs, in order, ending with one plain line `N passed, N failed` summed over every
+// runner (DESIGN §5). Gates that are not test runners (typecheck, lint, build, security) count as one check each.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const tmp = mkdtempSync(join(tmpdir(), 'cht-test-all-'))
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const summary = []
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`)
+  const started = Date.now()
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  const ok = r.status === 0
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  return ok
+}
+
+function gate(label, cmd, args) {
+  const ok = run(label, cmd, args)
+  ok ? totals.passed++ : totals.failed++
+  return ok
+}
+
+function readJson(file) {
+  try {
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+gate('typecheck', 'npm', ['run', '-s', 'typecheck'])
+gate('lint', 'npm', ['run', '-s', 'lint'])
+
+const vitestJson = join(tmp, 'vitest.json')
+const unitOk = run('unit (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])
+const v = readJson(vitestJson)
+if (v) {
+  totals.passed += v.numPassedTests
+  totals.failed += v.numFailedTests
+  totals.skipped += v.numPendingTests + (v.numTodoTests ?? 0)
+  if (!unitOk && v.numFailedTests === 0) totals.failed++ // e.g. a suite that failed to load
+} else {
+  totals.failed++
+}
+
+const built = gate('build', 'npm', ['run', '-s', 'build'])
+
+const pwJson = join(tmp, 'playwright.json')
+if (built) {
+  const e2eOk = run('e2e (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson })
+  const p = readJson(pwJson)
+  if (p?.stats) {
+    totals.passed += p.stats.expected + (p.stats.flaky ?? 0)
+    totals.failed += p.stats.unexpected
+    totals.skipped += p.stats.skipped
+    if (!e2eOk && p.stats.unexpected === 0) totals.failed++
+  } else {
+    totals.failed++
+  }
+} else {
+  summary.push('FAIL e2e (playwright): not run, the build failed')
+  totals.failed++
+}
+
+gate('security (electronegativity)', 'npm', ['run', '-s', 'security'])
+
+console.log('\n' + summary.join('\n'))
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(totals.failed > 0 ? 1 : 0)

@@ -1,0 +1,84 @@
+import type { WebSocket } from 'ws'
+import type { Store, UserRow } from './db'
+
+export interface ThrottleConfig { limit: number; windowMs: number; banMs: number }
+
+/** §1.5 / Q12 production numbers: 15 allowed per second, the 16th bans the IP for 3600 s. */
+export const PRODUCTION_THROTTLE: ThrottleConfig = { limit: 15, windowMs: 1000, banMs: 3600_000 }
+
+export interface LiveSocket {
+  ws: WebSocket
+  kind: 'group' | 'private' | 'notifications'
+  room: string
+  user: UserRow
+}
+
+export interface Ctx {
+  store: Store
+  dataDir: string
+  mediaDir: string
+  bodyLimit: number
+  throttle: ThrottleConfig | null
+  sockets: Set<LiveSocket>
+  limiter: Limiter
+}
+
+export interface Stats { restRequests: number; throttled: number; maxPerWindow: number }
+
+/** §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP. */
+export class Limiter {
+  private hits = new Map<string, number[]>()
+  private bans = new Map<string, number>()
+  private statWindow: number[] = []
+  stats: Stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
+
+  constructor(private cfg: ThrottleConfig | null) {}
+
+  isBanned(ip: string, now = Date.now()): boolean {
+    const until = this.bans.get(ip)
+    if (until === undefined) return false
+    if (now >= until) {
+      this.bans.delete(ip)
+      return false
+    }
+    return true
+  }
+
+  /** Counts one authenticated REST request; returns false when it must be refused with 429. */
+  count(ip: string, now = Date.now()): boolean {
+    // stats: every counted attempt, over a global sliding 1 s window (other suites prove a client never bursts).
+    const sw = this.cfg?.windowMs ?? 1000
+    this.statWindow.push(now)
+    while (this.statWindow.length && this.statWindow[0] <= now - sw) this.statWindow.shift()
+    this.stats.maxPerWindow = Math.max(this.stats.maxPerWindow, this.statWindow.length)
+    if (!this.cfg) {
+      this.stats.restRequests++
+      return true
+    }
+    const list = (this.hits.get(ip) ?? []).filter((t) => t > now - this.cfg!.windowMs)
+    if (list.length >= this.cfg.limit) {
+      this.bans.set(ip, now + this.cfg.banMs)
+      this.hits.delete(ip)
+      this.stats.throttled++
+      return false
+    }
+    list.push(now)
+    this.hits.set(ip, list)
+    this.stats.restRequests++
+    return true
+  }
+
+  noteThrottled(): void {
+    this.stats.throttled++
+  }
+
+  reset(): void {
+    this.stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
+    this.statWindow = []
+  }
+
+  unban(): void {
+    this.bans.clear()
+    this.hits.clear()
+  }
+}

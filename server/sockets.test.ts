@@ -1,0 +1,282 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is asserted structurally in tests */
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEHRAN_TS_RE, api, boot, connect, handshakeStatus, makeGroup, member, sleep, type Booted, type Sock } from './testkit'
+
+let b: Booted
+beforeAll(async () => { b = await boot() })
+afterAll(async () => { await b.cleanup() })
+
+/** Sends a frame that must be ignored, then a probe text: the next frame must be the probe's echo. */
+async function expectIgnored(s: Sock, frame: unknown, probe: unknown) {
+  s.send(frame)
+  s.send(probe)
+  const next = await s.next()
+  expect(next.message).toBe((probe as { message: string }).message)
+  expect(s.closeCode).toBeNull()
+}
+
+describe('§1.3 socket authentication', () => {
+  it('1.3: header token, first whitespace word, cookie → open; bad, missing, ?token= → HTTP 403', async () => {
+    const u = await member(b.server)
+    await makeGroup(b.server, u.token, 'auth_room')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/auth_room/', { token: u.token })).toBe('open')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/auth_room/', { token: `${u.token} trailing words` })).toBe('open')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/auth_room/', { cookie: `token=${u.token}` })).toBe('open')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/auth_room/', { token: 'bad' })).toBe('HTTP 403')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/auth_room/')).toBe('HTTP 403')
+    expect(await handshakeStatus(b.server, `/cht/ws/chat/auth_room/?token=${u.token}`)).toBe('HTTP 403')
+  })
+  it('1.3: only the token of the LATEST R1 opens sockets; the older one still works on REST; no R1 → 403', async () => {
+    const u = await member(b.server)
+    const newer = b.server.issueToken(u.id)
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: newer })).toBe('HTTP 403') // no R1 with it yet
+    await api(b.server, '/cht/save-user-data/', { token: newer })
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: newer })).toBe('open')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: u.token })).toBe('HTTP 403')
+    expect((await api(b.server, '/cht/api/groups/', { token: u.token })).status).toBe(200)
+    const fresh = b.server.createUser({ firstNameFa: 'x', lastNameFa: 'y' })
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: fresh.token })).toBe('HTTP 403')
+  })
+  it('§3: path segments must match \\w+ (hyphen, dot) and unknown socket routes → HTTP 500', async () => {
+    const u = await member(b.server)
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/team-chat/', { token: u.token })).toBe('HTTP 500')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/a.b/', { token: u.token })).toBe('HTTP 500')
+    expect(await handshakeStatus(b.server, '/cht/ws/private_chat/room-1/', { token: u.token })).toBe('HTTP 500')
+    expect(await handshakeStatus(b.server, '/cht/ws/other/x/', { token: u.token })).toBe('HTTP 500')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/team-chat/', { token: 'bad' })).toBe('HTTP 500')
+  })
+})
+
+describe('W1 group socket', () => {
+  it('W1: text is broadcast to every socket of the slug, sender included, exact shape, Tehran time (Q5, Q9)', async () => {
+    const a = await member(b.server, { firstNameFa: 'لیلا', lastNameFa: 'حاتمی', avatarUrl: 'https://sso.example.com/l.png' })
+    const c = await member(b.server, { firstNameFa: 'بهرام', lastNameFa: 'بیضایی' })
+    await makeGroup(b.server, a.token, 'w1_text')
+    const sa = await connect(b.server, '/cht/ws/chat/w1_text/', { token: a.token })
+    const sc = await connect(b.server, '/cht/ws/chat/w1_text/', { token: c.token }) // not even a member: no check
+    const before = Date.now()
+    sa.send({ message: 'سلام دنیا', avatar_url: 'ignored', timestamp: 'ignored' })
+    const fa = await sa.next()
+    const fc = await sc.next()
+    expect(fa).toEqual(fc)
+    expect(Object.keys(fa)).toEqual(['message', 'user_name', 'avatar_url', 'timestamp', 'file', 'filename'])
+    expect(fa).toMatchObject({ message: 'سلام دنیا', user_name: 'لیلا حاتمی', avatar_url: 'https://sso.example.com/l.png', file: '', filename: '' })
+    expect(fa.timestamp).toMatch(TEHRAN_TS_RE)
+    expect(Math.abs(Date.parse(fa.timestamp) - before)).toBeLessThan(5000)
+    sc.send({ message: 'hi' })
+    expect((await sa.next()).avatar_url).toBe('/static/profiles/default.png') // fallback (Q4)
+    const r5 = await api(b.server, '/cht/api/groups/w1_text/chat/', { token: a.token })
+    expect(r5.json.messages.map((m: any) => m.content)).toEqual(['سلام دنیا', 'hi'])
+    expect(Date.parse(r5.json.messages[0].timestamp)).toBe(Date.parse(fa.timestamp))
+    sa.close(); sc.close()
+  })
+  it('W1: {"message":""} is stored; message wins over file and type; a lone other type is ignored', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'w1_rules')
+    const s = await connect(b.server, '/cht/ws/chat/w1_rules/', { token: a.token })
+    s.send({ message: '' })
+    expect((await s.next()).message).toBe('')
+    s.send({ message: 'hi', type: 'x' })
+    expect((await s.next()).message).toBe('hi')
+    s.send({ message: 'both', file: 'AAAA', filename: 'a.png' })
+    expect(await s.next()).toMatchObject({ message: 'both', file: '' })
+    await expectIgnored(s, { type: 'typing' }, { message: 'after' })
+    const r5 = await api(b.server, '/cht/api/groups/w1_rules/chat/', { token: a.token })
+    expect(r5.json.messages.map((m: any) => [m.content, m.file])).toEqual([['', null], ['hi', null], ['both', null], ['after', null]])
+    s.close()
+  })
+  it('W1: each bad frame closes only that socket with 1011', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'w1_bad')
+    const watcher = await connect(b.server, '/cht/ws/chat/w1_bad/', { token: a.token })
+    const bad: unknown[] = [
+      'not json', '[1,2]', {}, { type: 'user_click' }, { type: 'private_chat_request' },
+      { file: 'abc', filename: 'x.png' }, { file: 'ab$=', filename: 'x.png' }, { file: 'QUJD=A==', filename: 'x.png' },
+      { file: 'QUJD' }, { message: null },
+    ]
+    for (const frame of bad) {
+      const s = await connect(b.server, '/cht/ws/chat/w1_bad/', { token: a.token })
+      s.send(frame)
+      expect(await s.closed(), JSON.stringify(frame)).toBe(1011)
+    }
+    watcher.send({ message: 'still here' })
+    expect((await watcher.next()).message).toBe('still here')
+    watcher.close()
+  })
+  it('W1 / Q7: stored under the group whose NAME equals the slug; unknown → 1011 and no broadcast', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'q7_name', 'public', 'q7_slug')
+    const bySlug = await connect(b.server, '/cht/ws/chat/q7_slug/', { token: a.token })
+    const bySlug2 = await connect(b.server, '/cht/ws/chat/q7_slug/', { token: a.token })
+    bySlug.send({ message: 'lost' })
+    expect(await bySlug.closed()).toBe(1011)
+    await sleep(100)
+    expect(bySlug2.frames).toEqual([])
+    expect(bySlug2.closeCode).toBeNull()
+    const byName = await connect(b.server, '/cht/ws/chat/q7_name/', { token: a.token })
+    byName.send({ message: 'kept' })
+    expect((await byName.next()).message).toBe('kept')
+    const r5 = await api(b.server, '/cht/api/groups/q7_slug/chat/', { token: a.token })
+    expect(r5.json.messages.map((m: any) => m.content)).toEqual(['kept'])
+    bySlug2.close(); byName.close()
+  })
+  it('W1 / Q8: file frames carry the receiver\'s own name; stored file downloads byte-identical (R10)', async () => {
+    const a = await member(b.server, { firstNameFa: 'Alice', lastNameFa: 'Sender', avatarUrl: 'https://x.example/a.png' })
+    const c = await member(b.server, { firstNameFa: 'Carol', lastNameFa: 'Receiver' })
+    await makeGroup(b.server, a.token, 'w1_file')
+    const sa = await connect(b.server, '/cht/ws/chat/w1_file/', { token: a.token })
+    const sc = await connect(b.server, '/cht/ws/chat/w1_file/', { token: c.token })
+    const bytes = randomBytes(3000)
+    sa.send({ file: `data:image/png;base64,${bytes.toString('base64')}`, filename: 'My Holiday Photo.PNG' })
+    const fa = await sa.next()
+    const fc = await sc.next()
+    expect(Object.keys(fa)).toEqual(['message', 'file', 'filename', 'user_name', 'avatar_url', 'timestamp'])
+    expect(fa.file).toMatch(/^\/cht\/media\/static\/files\/\d{6}\.png$/)
+    expect(fa.filename).toBe(fa.file.replace('/cht/media/', ''))
+    expect(fa.message).toBe('')
+    expect(fa.user_name).toBe('Alice Sender')
+    expect(fc.user_name).toBe('Carol Receiver') // Q8
+    expect(fc.avatar_url).toBe('https://x.example/a.png')
+    expect(fc.timestamp).toMatch(TEHRAN_TS_RE)
+    const dl = await fetch(b.server.origin + fa.file)
+    expect(dl.status).toBe(200)
+    expect(dl.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await dl.arrayBuffer()).equals(bytes)).toBe(true)
+    const r5 = await api(b.server, '/cht/api/groups/w1_file/chat/', { token: c.token })
+    expect(r5.json.messages).toMatchObject([{ content: '', file: fa.file, user_id: a.id }])
+    sa.close(); sc.close()
+  })
+  it('§3: an 8 MiB file streamed as many fragments of one text message arrives byte-identical', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'w1_big')
+    const s = await connect(b.server, '/cht/ws/chat/w1_big/', { token: a.token })
+    const bytes = randomBytes(8 * 1024 * 1024 + 123)
+    const b64 = bytes.toString('base64')
+    const head = '{"filename":"big.bin","file":"'
+    s.ws.send(head, { fin: false })
+    const CH = 256 * 1024
+    for (let i = 0; i < b64.length; i += CH) s.ws.send(b64.slice(i, i + CH), { fin: false })
+    s.ws.send('"}', { fin: true })
+    const f = await s.next(20_000)
+    expect(f.file).toMatch(/^\/cht\/media\/static\/files\/\d{6}\.bin$/)
+    const dl = Buffer.from(await (await fetch(b.server.origin + f.file)).arrayBuffer())
+    expect(dl.length).toBe(bytes.length)
+    expect(dl.equals(bytes)).toBe(true)
+    s.close()
+  })
+})
+
+describe('W2 one-to-one socket', () => {
+  it('W2 / Q6: lazy room creation by the first text, R8 asymmetry then convergence, race into the canonical room', async () => {
+    const a = await member(b.server, { firstNameFa: 'فرزانه', lastNameFa: 'راد', avatarUrl: 'https://x.example/f.png' })
+    const c = await member(b.server, { firstNameFa: 'کامران', lastNameFa: 'شاد' })
+    const ab = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    const ba = (await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })).json.private_chat_id
+    expect(ab).not.toBe(ba)
+    const sa = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: a.token })
+    const sc = await connect(b.server, `/cht/ws/private_chat/${ba}/`, { token: c.token })
+    sa.send({ message: 'اولین پیام', recipient: c.id })
+    const echo = await sa.next()
+    expect(echo).toEqual({ message: 'اولین پیام', sender: 'فرزانهراد', avatar_url: 'https://x.example/f.png', recipient: 'کامران شاد' })
+    await sleep(100)
+    expect(sc.frames).toEqual([]) // the other name's sockets hear nothing (Q6)
+    // the room now exists under A's name: R8 converges for both
+    const r8c = await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })
+    expect([r8c.status, r8c.json.private_chat_id, r8c.json.message]).toEqual([200, ab, 'گروه قبلاً وجود داشته است.'])
+    const r8a = await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })
+    expect([r8a.status, r8a.json.private_chat_id]).toEqual([200, ab])
+    const list = await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: c.token })
+    expect(list.json.map((g: any) => g.name)).toEqual([ab])
+    // race: C still on its own name → stored in the canonical room, broadcast only to C's name
+    sc.send({ message: 'from the stale room', recipient: a.id })
+    const own = await sc.next()
+    expect(own).toEqual({ message: 'from the stale room', sender: 'کامرانشاد', avatar_url: '/static/profiles/default.png', recipient: 'فرزانه راد' })
+    await sleep(100)
+    expect(sa.frames).toHaveLength(1)
+    // convergence: C joins the canonical room; both hear each other; Q8 avatar is the receiver's own
+    const sc2 = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: c.token })
+    sc2.send({ message: 'hello', recipient: a.id })
+    expect(await sa.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: 'https://x.example/f.png', recipient: 'فرزانه راد' })
+    expect(await sc2.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: '/static/profiles/default.png', recipient: 'فرزانه راد' })
+    const r9 = await api(b.server, `/cht/api/private-chat/${ab}/`, { token: c.token })
+    expect(r9.json.private_group.messages.map((m: any) => [m.content, m.sender, m.recipient])).toEqual([
+      ['اولین پیام', a.id, c.id], ['from the stale room', c.id, a.id], ['hello', c.id, a.id],
+    ])
+    expect((await api(b.server, `/cht/api/private-chat/${ba}/`, { token: c.token })).status).toBe(404)
+    sa.close(); sc.close(); sc2.close()
+  })
+  it('W2 / Q8: file frame shape, stored with recipient = the room target, downloadable', async () => {
+    const a = await member(b.server, { firstNameFa: 'Amir', lastNameFa: 'Creator' })
+    const c = await member(b.server, { firstNameFa: 'Tara', lastNameFa: 'Target', avatarUrl: 'https://x.example/t.png' })
+    const room = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    const sa = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    const sc = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: c.token })
+    sa.send({ message: 'first', recipient: c.id })
+    await sa.next(); await sc.next()
+    const bytes = Buffer.from('%PDF-1.4 tiny\n')
+    sc.send({ file: bytes.toString('base64'), filename: 'report.pdf', recipient: a.id })
+    const fa = await sa.next()
+    const fc = await sc.next()
+    expect(Object.keys(fa)).toEqual(['type', 'file', 'filename', 'recipientuser', 'sender', 'avatar_url'])
+    expect(fa).toMatchObject({ type: 'chat_file', recipientuser: 'TaraTarget', sender: 'AmirCreator', avatar_url: '/static/profiles/default.png' })
+    expect(fc).toMatchObject({ type: 'chat_file', recipientuser: 'TaraTarget', sender: 'TaraTarget', avatar_url: 'https://x.example/t.png' })
+    expect(fa.file).toMatch(/^\/cht\/media\/static\/files\/\d{6}\.pdf$/)
+    expect(fa.filename).toBe(fa.file.replace('/cht/media/', ''))
+    const dl = await fetch(b.server.origin + fa.file)
+    expect(dl.headers.get('content-type')).toBe('application/pdf')
+    expect(Buffer.from(await dl.arrayBuffer()).equals(bytes)).toBe(true)
+    const r9 = await api(b.server, `/cht/api/private-chat/${room}/`, { token: a.token })
+    const last = r9.json.private_group.messages.at(-1)
+    expect([last.sender, last.recipient, last.content]).toEqual([c.id, c.id, ''])
+    expect(last.file).toBe(`http://${new URL(b.server.origin).host}${fa.file}`)
+    sa.close(); sc.close()
+  })
+  it('W2: 1011 for missing/unknown/non-UUID recipient, invalid JSON, a file as the very first message; others ignored', async () => {
+    const a = await member(b.server)
+    const c = await member(b.server)
+    const room = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    for (const frame of [
+      { message: 'x' }, { message: 'x', recipient: '00000000-0000-4000-8000-000000000000' }, { message: 'x', recipient: 'abc' },
+      '{oops', { file: 'QUJD', filename: 'a.txt', recipient: c.id },
+    ]) {
+      const s = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+      s.send(frame)
+      expect(await s.closed(), JSON.stringify(frame)).toBe(1011)
+    }
+    expect((await api(b.server, `/cht/api/private-chat/${room}/`, { token: a.token })).status).toBe(404)
+    const s = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    await expectIgnored(s, { hello: 1, recipient: c.id }, { message: 'ok', recipient: c.id })
+    s.close()
+  })
+})
+
+describe('W3 presence and robustness', () => {
+  it('W3: on connect every socket of the name gets the online list', async () => {
+    const a = await member(b.server, { lastNameFa: 'اول' })
+    const c = await member(b.server, { lastNameFa: 'دوم' })
+    const sa = await connect(b.server, '/cht/ws/notifications/lobby/', { token: a.token })
+    expect(await sa.next()).toEqual({ online_users: [{ uuid: a.id, lastname: 'اول' }], online_count: 1 })
+    const sc = await connect(b.server, '/cht/ws/notifications/lobby/', { token: c.token })
+    expect((await sa.next()).online_count).toBe(2)
+    expect((await sc.next()).online_count).toBe(2)
+    sa.close(); sc.close()
+  })
+  it('§5: abrupt drops (mid-fragment, dropSockets) never crash the server', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'drops')
+    const s1 = await connect(b.server, '/cht/ws/chat/drops/', { token: a.token })
+    s1.ws.send('{"message":"half', { fin: false })
+    s1.ws.terminate()
+    const s2 = await connect(b.server, '/cht/ws/chat/drops/', { token: a.token })
+    const s3 = await connect(b.server, '/cht/ws/chat/drops/', { token: a.token })
+    b.server.dropSockets()
+    expect(await s2.closed()).toBe(1006)
+    expect(await s3.closed()).toBe(1006)
+    const s4 = await connect(b.server, '/cht/ws/chat/drops/', { token: a.token })
+    s4.send({ message: 'alive' })
+    expect((await s4.next()).message).toBe('alive')
+    expect((await api(b.server, '/cht/api/groups/', { token: a.token })).status).toBe(200)
+    s4.close()
+  })
+})

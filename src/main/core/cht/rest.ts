@@ -1,0 +1,362 @@
+// Throttled REST transport for the cht server (PROTOCOL §1, §2). Never imports electron.
+// One Rest instance is shared by the whole app so that ONE limiter sees every request (1.5 / Q12).
+import { createWriteStream } from 'node:fs'
+import { unlink } from 'node:fs/promises'
+import { ChtError } from '../errors'
+import { errorFromResponse, restBase } from './wire'
+
+export interface RestOptions {
+  origin: string
+  getToken: () => string | null
+  /** Default 2/s, burst 3: the server bans the IP on the 16th request within 1 s (1.5). */
+  rate?: { perSecond: number; burst: number }
+  /** Per request, counted from the moment it leaves the queue. Default 20 000. */
+  timeoutMs?: number
+  now?: () => number
+  /** Pause after a 429: first length, doubling up to max (defaults 60 s → 15 min). */
+  pause?: { firstMs: number; maxMs: number }
+  onPause?: (untilMs: number) => void
+  onResume?: () => void
+}
+
+export interface RequestOptions {
+  query?: Record<string, string>
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface MediaOptions {
+  signal?: AbortSignal
+  /** Default 50 MiB; enforced while streaming. */
+  maxBytes?: number
+  /** Called with the bytes received so far. */
+  onProgress?: (received: number, total: number | null) => void
+}
+
+export interface RestResponse<T> {
+  status: number
+  body: T
+}
+
+export interface Rest {
+  get<T = unknown>(path: string, opts?: RequestOptions): Promise<RestResponse<T>>
+  post<T = unknown>(path: string, body: unknown, opts?: RequestOptions): Promise<RestResponse<T>>
+  /** R10 media: no token, not throttled by the server, at most 4 at a time. */
+  fetchMedia(url: string, opts?: MediaOptions): Promise<{ bytes: Uint8Array; mime: string }>
+  /** Streams R10 media to a NEW file (never overwrites: 'wx'); a partial file is removed on failure. */
+  downloadToFile(url: string, destPath: string, opts?: MediaOptions): Promise<{ bytes: number; mime: string }>
+  /** Epoch ms until which every REST call is refused after a 429; 0 when not paused. */
+  pausedUntil(): number
+  resumeNow(): void
+}
+
+// Colleagues behind one NAT share the server's per-IP budget (1.5): each client takes a small part of it.
+const DEFAULT_RATE = { perSecond: 2, burst: 3 }
+const DEFAULT_PAUSE = { firstMs: 60_000, maxMs: 15 * 60_000 }
+/** The server's window is 1 s; the margin absorbs arrival jitter (a request we queued first may reach it later). */
+const WINDOW_MS = 1100
+const MEDIA_CONCURRENCY = 4
+const DEFAULT_MAX_MEDIA = 50 * 1024 * 1024
+
+interface Waiter {
+  resolve: () => void
+  reject: (e: unknown) => void
+  cleanup: () => void
+}
+
+/** A caller's abort → a ChtError (AbortSignal.timeout counts as 'timeout'). */
+export function abortError(signal: AbortSignal): ChtError {
+  const r: unknown = signal.reason
+  if (r instanceof ChtError) return r
+  if (r instanceof Error && r.name === 'TimeoutError') return new ChtError('timeout')
+  return new ChtError('network', 'aborted')
+}
+
+export function createRest(opts: RestOptions): Rest {
+  const rate = opts.rate ?? DEFAULT_RATE
+  const pauseCfg = opts.pause ?? DEFAULT_PAUSE
+  const now = opts.now ?? Date.now
+  const defaultTimeout = opts.timeoutMs ?? 20_000
+  const base = restBase(opts.origin)
+
+  // --- limiter: a token bucket AND at most `burst` requests in any window (what the server counts) ---
+  let tokens = rate.burst
+  let refilledAt = now()
+  const sentAt: number[] = []
+  const queue: Waiter[] = []
+  let pumpTimer: ReturnType<typeof setTimeout> | null = null
+
+  // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---
+  let pauseUntil = 0
+  let nextPauseMs = pauseCfg.firstMs
+  let resumeTimer: ReturnType<typeof setTimeout> | null = null
+
+  function waitMs(t: number): number {
+    tokens = Math.min(rate.burst, tokens + ((t - refilledAt) * rate.perSecond) / 1000)
+    refilledAt = t
+    while (sentAt.length && sentAt[0] <= t - WINDOW_MS) sentAt.shift()
+    const bucket = tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 1000) / rate.perSecond)
+    const window = sentAt.length < rate.burst ? 0 : sentAt[0] + WINDOW_MS - t + 1
+    return Math.max(bucket, window)
+  }
+
+  function pump(): void {
+    if (pumpTimer) return
+    while (queue.length) {
+      if (isPaused()) return rejectQueued()
+      const t = now()
+      const wait = waitMs(t)
+      if (wait > 0) {
+        pumpTimer = setTimeout(() => {
+          pumpTimer = null
+          pump()
+        }, wait)
+        return
+      }
+      tokens -= 1
+      sentAt.push(t)
+      const w = queue.shift()!
+      w.cleanup()
+      w.resolve()
+    }
+  }
+
+  function rejectQueued(): void {
+    for (const w of queue.splice(0)) {
+      w.cleanup()
+      w.reject(new ChtError('throttled'))
+    }
+  }
+
+  /** Waits in the FIFO queue for permission to send one request. */
+  function acquire(signal?: AbortSignal): Promise<void> {
+    if (isPaused()) return Promise.reject(new ChtError('throttled'))
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const i = queue.indexOf(w)
+        if (i >= 0) queue.splice(i, 1)
+        reject(abortError(signal!))
+      }
+      const w: Waiter = { resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      queue.push(w)
+      pump()
+    })
+  }
+
+  function isPaused(): boolean {
+    return pauseUntil > 0 && now() < pauseUntil
+  }
+
+  function startPause(): void {
+    if (isPaused()) return // in-flight requests answering 429 after the first one do not extend the pause
+    pauseUntil = now() + nextPauseMs
+    const len = nextPauseMs
+    nextPauseMs = Math.min(pauseCfg.maxMs, nextPauseMs * 2)
+    rejectQueued()
+    if (resumeTimer) clearTimeout(resumeTimer)
+    resumeTimer = setTimeout(endPause, len)
+    resumeTimer.unref?.()
+    opts.onPause?.(pauseUntil)
+  }
+
+  function endPause(): void {
+    if (resumeTimer) clearTimeout(resumeTimer)
+    resumeTimer = null
+    if (!pauseUntil) return
+    pauseUntil = 0
+    opts.onResume?.()
+    pump()
+  }
+
+  function urlFor(path: string, query?: Record<string, string>): URL {
+    const url = new URL(path.replace(/^\/+/, ''), base)
+    // The token goes only to <origin>/cht/… — never let a path escape to another host or prefix.
+    if (!url.href.startsWith(base)) throw new ChtError('invalid-input', 'path outside /cht/')
+    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v)
+    return url
+  }
+
+  async function request<T>(method: 'GET' | 'POST', path: string, body: unknown, ro: RequestOptions = {}): Promise<RestResponse<T>> {
+    const url = urlFor(path, ro.query)
+    const token = opts.getToken()
+    // No token → the server would answer 401 anyway; do not spend a request on it.
+    if (!token) throw new ChtError('auth.invalid', 'no token')
+    await acquire(ro.signal)
+
+    const ctl = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      ctl.abort()
+    }, ro.timeoutMs ?? defaultTimeout)
+    const onAbort = () => ctl.abort()
+    ro.signal?.addEventListener('abort', onAbort, { once: true })
+    const headers: Record<string, string> = { Authorization: token, Accept: 'application/json' } // 1.1/Q1: no scheme
+    if (method === 'POST') headers['Content-Type'] = 'application/json'
+
+    let status: number
+    let contentType: string
+    let text: string
+    try {
+      const res = await fetch(url, {
+        method,
+        headers,
+        body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+        signal: ctl.signal,
+        // A redirect could carry the token elsewhere; the cht API never redirects a correct path.
+        redirect: 'manual',
+      })
+      status = res.status
+      contentType = res.headers.get('content-type') ?? ''
+      text = await res.text() // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
+    } catch (e) {
+      if (timedOut) throw new ChtError('timeout')
+      if (ro.signal?.aborted) throw abortError(ro.signal)
+      throw new ChtError('network', e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message).slice(0, 200) : undefined)
+    } finally {
+      clearTimeout(timer)
+      ro.signal?.removeEventListener('abort', onAbort)
+    }
+
+    if (status === 429) {
+      startPause()
+      throw new ChtError('throttled', undefined, 429)
+    }
+    if (status < 200 || status > 299) throw errorFromResponse(status, contentType, text)
+    nextPauseMs = pauseCfg.firstMs // a success after a pause: the next 429 starts from the first length again
+    if (text === '') return { status, body: undefined as T }
+    if (!/\bjson\b/i.test(contentType)) throw new ChtError('bad-response', `content-type ${contentType.slice(0, 60)}`, status)
+    try {
+      return { status, body: JSON.parse(text) as T }
+    } catch {
+      throw new ChtError('bad-response', 'invalid JSON', status)
+    }
+  }
+
+  // --- media (R10): no token, own small concurrency limit, size cap while streaming ---
+  let mediaActive = 0
+  const mediaQueue: (() => void)[] = []
+  async function withMediaSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (mediaActive >= MEDIA_CONCURRENCY) await new Promise<void>((r) => mediaQueue.push(r))
+    mediaActive++
+    try {
+      return await fn()
+    } finally {
+      mediaActive--
+      mediaQueue.shift()?.()
+    }
+  }
+
+  /** Opens a media response and streams its body into `sink`, enforcing maxBytes and an idle timeout. */
+  function streamMedia(rawUrl: string, mo: MediaOptions, sink: (chunk: Uint8Array) => Promise<void> | void): Promise<{ bytes: number; mime: string }> {
+    let url: URL
+    try {
+      url = new URL(rawUrl, opts.origin)
+    } catch {
+      return Promise.reject(new ChtError('invalid-input', 'bad media URL'))
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new ChtError('invalid-input', 'media URL must be http(s)'))
+    const maxBytes = mo.maxBytes ?? DEFAULT_MAX_MEDIA
+    return withMediaSlot(async () => {
+      if (mo.signal?.aborted) throw abortError(mo.signal)
+      const ctl = new AbortController()
+      let timedOut = false
+      let timer: ReturnType<typeof setTimeout> | undefined
+      // Idle timeout: re-armed on every chunk, so a big file on a slow link is fine but a stalled one is not.
+      const arm = () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          timedOut = true
+          ctl.abort()
+        }, defaultTimeout)
+      }
+      const onAbort = () => ctl.abort()
+      mo.signal?.addEventListener('abort', onAbort, { once: true })
+      arm()
+      try {
+        const res = await fetch(url, { signal: ctl.signal, redirect: 'follow' }) // no Authorization: media needs none (R10)
+        if (!res.ok) {
+          await res.body?.cancel().catch(() => {})
+          throw new ChtError(res.status === 404 || res.status === 410 ? 'not-found' : 'server', `media ${res.status}`, res.status)
+        }
+        const length = Number(res.headers.get('content-length') ?? NaN)
+        if (length > maxBytes) {
+          await res.body?.cancel().catch(() => {})
+          throw new ChtError('file.too-large', `${length} > ${maxBytes}`)
+        }
+        const mime = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase()
+        let received = 0
+        if (res.body) {
+          for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+            arm()
+            received += chunk.byteLength
+            if (received > maxBytes) {
+              ctl.abort()
+              throw new ChtError('file.too-large', `> ${maxBytes}`)
+            }
+            await sink(chunk)
+            mo.onProgress?.(received, Number.isFinite(length) ? length : null)
+          }
+        }
+        return { bytes: received, mime }
+      } catch (e) {
+        if (e instanceof ChtError) throw e
+        if (timedOut) throw new ChtError('timeout')
+        if (mo.signal?.aborted) throw abortError(mo.signal)
+        throw new ChtError('network', e instanceof Error ? e.message.slice(0, 200) : undefined)
+      } finally {
+        clearTimeout(timer)
+        mo.signal?.removeEventListener('abort', onAbort)
+      }
+    })
+  }
+
+  async function fetchMedia(url: string, mo: MediaOptions = {}): Promise<{ bytes: Uint8Array; mime: string }> {
+    const chunks: Uint8Array[] = []
+    const { bytes, mime } = await streamMedia(url, mo, (c) => {
+      chunks.push(c)
+    })
+    const out = new Uint8Array(bytes)
+    let at = 0
+    for (const c of chunks) {
+      out.set(c, at)
+      at += c.byteLength
+    }
+    return { bytes: out, mime }
+  }
+
+  async function downloadToFile(url: string, destPath: string, mo: MediaOptions = {}): Promise<{ bytes: number; mime: string }> {
+    const file = createWriteStream(destPath, { flags: 'wx' })
+    const opened = new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve())
+      file.once('error', reject)
+    })
+    try {
+      await opened
+    } catch (e) {
+      throw new ChtError('file.unreadable', e instanceof Error ? e.message.slice(0, 200) : undefined)
+    }
+    try {
+      const result = await streamMedia(url, mo, (chunk) => {
+        if (!file.write(chunk)) return new Promise<void>((r) => file.once('drain', r))
+      })
+      await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())))
+      return result
+    } catch (e) {
+      file.destroy()
+      await unlink(destPath).catch(() => {})
+      throw e instanceof ChtError ? e : new ChtError('file.unreadable', e instanceof Error ? e.message.slice(0, 200) : undefined)
+    }
+  }
+
+  return {
+    get: <T>(path: string, ro?: RequestOptions) => request<T>('GET', path, undefined, ro),
+    post: <T>(path: string, body: unknown, ro?: RequestOptions) => request<T>('POST', path, body, ro),
+    fetchMedia,
+    downloadToFile,
+    pausedUntil: () => (isPaused() ? pauseUntil : 0),
+    resumeNow: endPause,
+  }
+}

@@ -1,0 +1,46 @@
+import type { EventBatch, EventName, Events } from '../../shared/contract'
+
+/**
+ * Collects events and flushes them as one batch per frame (DESIGN §2: 10 000 incoming messages become a
+ * handful of IPC messages). Consecutive `messages.added` / `messages.updated` for the same chat are merged.
+ * Used by main/ipc.ts and by the e2e host, so both transports batch identically.
+ */
+export function createEventBatcher(flush: (batch: EventBatch) => void, intervalMs = 16) {
+  let batch: EventBatch = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  function push<N extends EventName>(name: N, payload: Events[N]): void {
+    const last = batch[batch.length - 1]
+    if (last && last[0] === name && (name === 'messages.added' || name === 'messages.updated')) {
+      const prev = last[1] as Events['messages.added']
+      const next = payload as Events['messages.added']
+      if (prev.chatId === next.chatId) {
+        prev.messages.push(...next.messages)
+        return schedule()
+      }
+    }
+    if (name === 'messages.added' || name === 'messages.updated') {
+      // Copy so merging never mutates the emitter's array.
+      const p = payload as Events['messages.added']
+      batch.push([name, { chatId: p.chatId, messages: [...p.messages] }] as EventBatch[number])
+    } else {
+      batch.push([name, payload] as EventBatch[number])
+    }
+    schedule()
+  }
+
+  function schedule(): void {
+    timer ??= setTimeout(flushNow, intervalMs)
+  }
+
+  function flushNow(): void {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (batch.length === 0) return
+    const out = batch
+    batch = []
+    flush(out)
+  }
+
+  return { push, flushNow }
+}

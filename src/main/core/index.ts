@@ -1,0 +1,266 @@
+// The chat engine, headless (DESIGN §4): implements every request of the bridge contract and emits its
+// events. Never imports electron — main/ipc.ts, the e2e host and the benchmarks all drive it the same way.
+import {
+  parseRequest, type EventName, type Events, type RequestArgs, type RequestName, type RequestResults, type Result,
+} from '../../shared/contract'
+import type { ConnectionState, SessionInfo, Settings, User } from '../../shared/model'
+import { ChatEngine, type ChatEngineOptions } from './chats'
+import { createRest, type Rest } from './cht/rest'
+import * as wire from './cht/wire'
+import { ChtError, toAppError } from './errors'
+import { MediaCache } from './media'
+import { systemClock, type Ports } from './ports'
+
+export type { Ports } from './ports'
+export { memoryPorts } from './ports'
+export { createEventBatcher } from './events'
+
+export const DEFAULT_SERVER_ORIGIN = 'http://127.0.0.1:8787'
+
+type Listener = <N extends EventName>(name: N, payload: Events[N]) => void
+type Handlers = { [N in RequestName]: (args: RequestArgs<N>) => Promise<RequestResults[N]> | RequestResults[N] }
+
+export interface ChatClientOptions {
+  /** Used until the user signs in to another server (then the settings remember theirs). */
+  serverOrigin?: string
+  ports: Ports
+  /** Where links may be opened (main: openExternalSafe). Without it `app.openExternal` answers false. */
+  openExternal?: (url: string) => boolean | Promise<boolean>
+  /** Tuning for tests and benchmarks. */
+  rest?: Partial<Parameters<typeof createRest>[0]>
+  socket?: ChatEngineOptions['socketOptions']
+  listPollMs?: number
+}
+
+export interface ChatClient {
+  /** Parses the arguments with the contract's schema and answers a Result; never throws. */
+  handle(name: string, args: unknown): Promise<Result<unknown>>
+  request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResults[N]>
+  onEvent(listener: Listener): () => void
+  /** Restore the saved session, if any. */
+  start(): Promise<void>
+  close(): Promise<void>
+  /** Resume from sleep / network back (DESIGN §7). */
+  wake(): void
+  /** The engine of the signed-in session, for tests and benchmarks. */
+  readonly engine: ChatEngine | undefined
+}
+
+export function createChatClient(opts: ChatClientOptions): ChatClient {
+  const { ports } = opts
+  const clock = ports.clock ?? systemClock
+  const listeners = new Set<Listener>()
+  const emit: Listener = (name, payload) => {
+    for (const l of listeners) l(name, payload)
+  }
+
+  let settings: Settings = {
+    locale: 'fa',
+    theme: 'system',
+    serverOrigin: opts.serverOrigin ?? DEFAULT_SERVER_ORIGIN,
+    ...ports.store.get<Partial<Settings>>('settings'),
+  }
+  if (opts.serverOrigin && !ports.store.get('session')) settings.serverOrigin = opts.serverOrigin
+
+  let token: string | null = null
+  let session: SessionInfo | null = null
+  let rest: Rest | undefined
+  let engine: ChatEngine | undefined
+  let media: MediaCache | undefined
+  let reauth: Promise<void> | undefined
+  let closed = false
+  const unwake = ports.online?.onWake(() => client.wake())
+
+  function makeRest(origin: string, getToken: () => string | null): Rest {
+    return createRest({
+      origin,
+      getToken,
+      ...opts.rest,
+      onPause: (until) => emit('connection.changed', { status: 'throttled', retryAt: until }),
+      onResume: () => emit('connection.changed', engine?.connectionState() ?? { status: 'online' }),
+    })
+  }
+
+  /** PROTOCOL 1.2: R1 then R7, before anything else and before any socket. */
+  async function bootstrap(r: Rest, origin: string): Promise<User> {
+    await r.get('save-user-data/')
+    return wire.sessionUserFromR7((await r.get('api/user/profile/')).body, origin)
+  }
+
+  async function signIn(origin: string, newToken: string): Promise<SessionInfo> {
+    const normalized = new URL(origin).origin
+    const candidate = makeRest(normalized, () => newToken)
+    const user = await bootstrap(candidate, normalized)
+    await ports.secrets.set(newToken)
+    await endSession(false)
+    token = newToken
+    rest = candidate
+    settings = { ...settings, serverOrigin: normalized }
+    ports.store.set('settings', settings)
+    ports.store.set('session', { serverOrigin: normalized, user })
+    await begin({ serverOrigin: normalized, user })
+    return session!
+  }
+
+  async function begin(info: SessionInfo): Promise<void> {
+    session = info
+    engine = new ChatEngine({
+      origin: info.serverOrigin,
+      me: info.user,
+      rest: rest!,
+      store: ports.store,
+      clock,
+      getToken: () => token,
+      emit,
+      onSocketAuthFailed: () => void reauthenticate(),
+      socketOptions: opts.socket,
+      listPollMs: opts.listPollMs,
+    })
+    const e = engine
+    media = new MediaCache(rest!, (url) => e.isKnownAvatar(url))
+    emit('session.changed', session)
+    emit('connection.changed', { status: 'connecting' })
+    await engine.start().catch((e: unknown) => {
+      emit('notice', toAppError(e))
+    })
+  }
+
+  /**
+   * A socket answered 403: the token is not the one of the latest R1 (1.3) — another device signed in.
+   * Repeat R1 → R7 with ours and reconnect; if the token itself is dead, the session ends.
+   */
+  function reauthenticate(): Promise<void> {
+    reauth ??= (async () => {
+      if (!rest || !session || !engine) return
+      try {
+        await bootstrap(rest, session.serverOrigin)
+        engine.restartSockets()
+      } catch (e) {
+        if (e instanceof ChtError && e.code === 'auth.invalid') await endSession(true)
+      }
+    })().finally(() => {
+      // Two devices fighting over the socket token must not loop hot.
+      setTimeout(() => (reauth = undefined), 30_000).unref?.()
+    })
+    return reauth
+  }
+
+  async function endSession(forget: boolean): Promise<void> {
+    engine?.close()
+    if (forget) {
+      engine?.clearLocalState()
+      await ports.secrets.clear()
+      ports.store.delete('session')
+    }
+    engine = undefined
+    media = undefined
+    rest = undefined
+    token = null
+    if (session) {
+      session = null
+      emit('session.changed', null)
+      emit('connection.changed', { status: 'signed-out' })
+    }
+  }
+
+  function requireEngine(): ChatEngine {
+    if (!engine) throw new ChtError('auth.invalid', 'not signed in')
+    return engine
+  }
+
+  const handlers: Handlers = {
+    'session.get': () => session,
+    'session.signIn': ({ serverOrigin, token: t }) => signIn(serverOrigin, t),
+    'session.signInWeb': async ({ serverOrigin }) => {
+      if (!ports.sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
+      const t = await ports.sso.login(new URL(serverOrigin).origin)
+      return signIn(serverOrigin, t)
+    },
+    'session.signOut': () => endSession(true),
+    'chats.list': () => requireEngine().list(),
+    'chats.open': ({ chatId, limit }) => requireEngine().open(chatId, limit),
+    'chats.blur': () => engine?.blur(),
+    'chats.members': ({ chatId }) => requireEngine().members(chatId),
+    'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
+    'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),
+    'messages.retry': ({ chatId, key }) => requireEngine().retry(chatId, key),
+    'messages.discard': ({ chatId, key }) => requireEngine().discard(chatId, key),
+    'users.list': async () => {
+      const e = requireEngine()
+      try {
+        e.rememberUsers(wire.usersFromR6((await rest!.get('api/users-info/')).body, session!.serverOrigin))
+      } catch (err) {
+        // R6 is a 500 while any user lacks a profile (1.2): the directory from R5 still serves.
+        if (!(err instanceof ChtError) || err.code !== 'server') throw err
+      }
+      return e.knownUsers().sort((a, b) => a.name.localeCompare(b.name))
+    },
+    'direct.start': ({ userId }) => requireEngine().startDirect(userId),
+    'media.get': ({ url }) => {
+      if (!media || !session) throw new ChtError('auth.invalid', 'not signed in')
+      return media.get(url, session.serverOrigin)
+    },
+    'settings.get': () => settings,
+    'settings.set': (patch) => {
+      settings = { ...settings, ...patch }
+      ports.store.set('settings', settings)
+      emit('settings.changed', settings)
+      return settings
+    },
+    'app.openExternal': ({ url }) => (opts.openExternal ? opts.openExternal(url) : false),
+  }
+
+  const client: ChatClient = {
+    get engine() {
+      return engine
+    },
+    async handle(name, args) {
+      const parsed = parseRequest(name, args)
+      if (!parsed.ok) return parsed
+      try {
+        const value = await (handlers[parsed.name] as (a: unknown) => unknown)(parsed.args)
+        return { ok: true, value }
+      } catch (e) {
+        return { ok: false, error: toAppError(e) }
+      }
+    },
+    async request(name, args) {
+      const r = await client.handle(name, args)
+      if (!r.ok) throw new ChtError(r.error.code, r.error.detail)
+      return r.value as RequestResults[typeof name]
+    },
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async start() {
+      const saved = ports.store.get<SessionInfo>('session')
+      const savedToken = await ports.secrets.get()
+      if (!saved || !savedToken || closed) {
+        emit('connection.changed', { status: 'signed-out' })
+        return
+      }
+      token = savedToken
+      rest = makeRest(saved.serverOrigin, () => token)
+      try {
+        const user = await bootstrap(rest, saved.serverOrigin)
+        ports.store.set('session', { serverOrigin: saved.serverOrigin, user })
+        await begin({ serverOrigin: saved.serverOrigin, user })
+      } catch (e) {
+        if (e instanceof ChtError && e.code === 'auth.invalid') return endSession(true)
+        // Offline at start: show what we know and try again when the network is back.
+        await begin(saved)
+        emit('connection.changed', { status: 'offline' } satisfies ConnectionState)
+      }
+    },
+    async close() {
+      closed = true
+      unwake?.()
+      engine?.close()
+    },
+    wake() {
+      engine?.wake()
+    },
+  }
+  return client
+}

@@ -1,0 +1,144 @@
+// THE bridge contract (DESIGN §3): every request the renderer may make of main, with a runtime schema for
+// its arguments, and every event main sends to the renderer. preload/index.ts, main/ipc.ts, the e2e host
+// and renderer/bridge.ts are all derived from these maps; nothing crosses the bridge that is not here.
+import { z } from 'zod'
+import type {
+  AppError, Chat, ChatId, ConnectionState, Message, SessionInfo, Settings, User,
+} from './model'
+
+const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
+const messageKey = z.string().min(1).max(200)
+const httpOrigin = z
+  .string()
+  .max(2000)
+  .refine((s) => {
+    try {
+      const u = new URL(s)
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
+    } catch {
+      return false
+    }
+  }, 'not an http(s) origin')
+const token = z.string().trim().min(1).max(4096).regex(/^\S+$/)
+
+/** Runtime schemas for the arguments of every request (one object argument each, or none). */
+export const requestSchemas = {
+  'session.get': z.undefined(),
+  'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token }),
+  'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin }),
+  'session.signOut': z.undefined(),
+
+  'chats.list': z.undefined(),
+  /** Open a chat: it becomes the active one (unread cleared) and its newest window is returned. */
+  'chats.open': z.strictObject({ chatId, limit: z.number().int().min(1).max(1000).optional() }),
+  /** The window is hidden or another view is shown: no chat is being read. */
+  'chats.blur': z.undefined(),
+  'chats.members': z.strictObject({ chatId }),
+
+  'messages.older': z.strictObject({ chatId, beforeKey: messageKey, limit: z.number().int().min(1).max(1000) }),
+  'messages.send': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
+  'messages.retry': z.strictObject({ chatId, key: messageKey }),
+  'messages.discard': z.strictObject({ chatId, key: messageKey }),
+
+  'users.list': z.undefined(),
+  'direct.start': z.strictObject({ userId: z.string().min(1).max(64) }),
+
+  /** Bytes of an image or file the server (or the SSO's avatar host) serves; main fetches and caches. */
+  'media.get': z.strictObject({ url: z.string().url().max(4096) }),
+
+  'settings.get': z.undefined(),
+  'settings.set': z.strictObject({
+    locale: z.enum(['fa', 'en']).optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+  }),
+
+  'app.openExternal': z.strictObject({ url: z.string().max(4096) }),
+} as const
+
+export interface MessageWindow {
+  messages: Message[]
+  /** More (older) messages exist before the first one returned. */
+  hasOlder: boolean
+}
+
+export interface MediaBytes {
+  bytes: Uint8Array
+  mime: string
+}
+
+/** Result types of every request. */
+export interface RequestResults {
+  'session.get': SessionInfo | null
+  'session.signIn': SessionInfo
+  'session.signInWeb': SessionInfo
+  'session.signOut': void
+  'chats.list': Chat[]
+  'chats.open': MessageWindow & { chat: Chat }
+  'chats.blur': void
+  'chats.members': User[]
+  'messages.older': MessageWindow
+  'messages.send': { key: string }
+  'messages.retry': void
+  'messages.discard': void
+  'users.list': User[]
+  'direct.start': Chat
+  'media.get': MediaBytes
+  'settings.get': Settings
+  'settings.set': Settings
+  'app.openExternal': boolean
+}
+
+export type RequestName = keyof typeof requestSchemas
+export type RequestArgs<N extends RequestName> = z.infer<(typeof requestSchemas)[N]>
+export type RequestResult<N extends RequestName> = RequestResults[N]
+
+/** Every request answers with a result envelope: errors cross the bridge as data, never as thrown Errors. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
+
+/** Events main → renderer. Delivered in batches (one IPC message per frame: DESIGN §2). */
+export interface Events {
+  'session.changed': SessionInfo | null
+  'connection.changed': ConnectionState
+  /** The whole (small) chat list, each time anything in it changes. */
+  'chats.changed': Chat[]
+  /** New messages at the end of a chat's timeline (live, or own sends entering the outbox). */
+  'messages.added': { chatId: ChatId; messages: Message[] }
+  /** Messages already shown whose status, id, file or attribution changed (matched by `key`). */
+  'messages.updated': { chatId: ChatId; messages: Message[] }
+  /** Messages removed from a timeline (a discarded failed send). */
+  'messages.removed': { chatId: ChatId; keys: string[] }
+  /** The timeline changed in a way that is not an append (history re-read merged older items): reload the newest window. */
+  'messages.reset': { chatId: ChatId }
+  'settings.changed': Settings
+  /** Something the user should know about that is not an answer to a request (translated by the renderer). */
+  'notice': AppError
+}
+
+export type EventName = keyof Events
+export type EventBatch = Array<{ [N in EventName]: [N, Events[N]] }[EventName]>
+
+/** IPC channel names (Electron transport). */
+export const IPC_REQUEST = 'cht:request'
+export const IPC_EVENTS = 'cht:events'
+export const IPC_STAGE_FILES = 'cht:stage-files'
+
+/** What the preload exposes as `window.cht` — the renderer's whole view of the outside world. */
+export interface ChtBridge {
+  request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<Result<RequestResult<N>>>
+  on<N extends EventName>(name: N, listener: (payload: Events[N]) => void): () => void
+}
+
+/** Parse a request's arguments with its schema; returns an AppError instead of throwing. */
+export function parseRequest<N extends RequestName>(
+  name: string,
+  args: unknown,
+): { ok: true; name: N; args: RequestArgs<N> } | { ok: false; error: AppError } {
+  if (!Object.prototype.hasOwnProperty.call(requestSchemas, name)) {
+    return { ok: false, error: { code: 'invalid-input', detail: 'unknown request' } }
+  }
+  const parsed = requestSchemas[name as N].safeParse(args)
+  if (!parsed.success) return { ok: false, error: { code: 'invalid-input', detail: parsed.error.issues[0]?.message } }
+  return { ok: true, name: name as N, args: parsed.data as RequestArgs<N> }
+}
+
+export type { AppError, Chat, ChatId, ConnectionState, Message, SessionInfo, Settings, User }

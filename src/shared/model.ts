@@ -1,0 +1,140 @@
+// Domain types the UI sees (DESIGN §2). Everything here is already normalized by core/cht/wire.ts:
+// ids lowercase and hyphenated, names resolved, URLs absolute or absent, times as epoch ms.
+// Pure TypeScript: no Node, no DOM, no electron.
+
+export type Locale = 'fa' | 'en'
+export type Theme = 'system' | 'light' | 'dark'
+
+export interface User {
+  /** SSO user id (PROTOCOL §1: lowercase, hyphenated). Never the profile id (Q3). */
+  id: string
+  /** Display name, "first last". */
+  name: string
+  /** Absolute avatar URL, or undefined for "no avatar" (Q4). */
+  avatarUrl?: string
+  isSuperuser: boolean
+  /** Group slugs this user belongs to (R6), when known. */
+  groups?: string[]
+}
+
+export type ChatKind = 'group' | 'direct'
+
+/** Stable chat key: `group:<slug>` or `direct:<peer user id>` (a direct room's name may change: Q6). */
+export type ChatId = string
+
+export interface MessagePreview {
+  senderName: string
+  text: string
+  isFile: boolean
+  at: number
+}
+
+export interface Chat {
+  id: ChatId
+  kind: ChatKind
+  title: string
+  /** Group slug exactly as the server returned it (R5 lookups may be case-sensitive). */
+  slug?: string
+  /** Direct chats: the other party. */
+  peerId?: string
+  /** Direct chats: the current W2 room name (R8), when known. */
+  room?: string
+  avatarUrl?: string
+  createdBy?: string
+  membersCount?: number
+  /** Q7: false for groups whose slug has no socket route — readable, not writable. */
+  live: boolean
+  unread: number
+  lastMessage?: MessagePreview
+}
+
+export interface Attachment {
+  /** Absolute URL on the configured server origin (Q5b). */
+  url: string
+  /** Readable name: the original one for own sends, derived from the URL otherwise. */
+  name: string
+  mime?: string
+  size?: number
+  isImage: boolean
+}
+
+export type MessageStatus = 'sent' | 'sending' | 'failed'
+
+export interface Transfer {
+  sent: number
+  total: number
+}
+
+export interface Message {
+  /** Stable key for the UI: never changes once a message is shown (pending → settled keeps the key). */
+  key: string
+  /** Server id from R5/R9, once known (frames carry none: Q9). */
+  serverId?: string
+  chatId: ChatId
+  senderId?: string
+  senderName: string
+  senderAvatarUrl?: string
+  text: string
+  file?: Attachment
+  /** Epoch ms, server time when known (Q5). */
+  at: number
+  own: boolean
+  status: MessageStatus
+  /** Translatable error code when status is 'failed'. */
+  error?: ErrorCode
+  transfer?: Transfer
+}
+
+export type ConnectionStatus = 'online' | 'connecting' | 'offline' | 'throttled' | 'signed-out'
+
+export interface ConnectionState {
+  status: ConnectionStatus
+  /** Epoch ms of the next attempt while offline/throttled. */
+  retryAt?: number
+}
+
+export interface SessionInfo {
+  serverOrigin: string
+  user: User
+}
+
+export interface Settings {
+  locale: Locale
+  theme: Theme
+  serverOrigin: string
+}
+
+/**
+ * Every failure the user can see, as a code the renderer translates (i18n `errors.<code>`).
+ * core/cht maps HTTP statuses and server bodies (PROTOCOL 1.4) onto these; never a raw server text or stack.
+ */
+export type ErrorCode =
+  | 'auth.invalid' // 401: token unknown or missing
+  | 'auth.socket' // 403 at a socket handshake: token superseded (1.3)
+  | 'forbidden' // 403 from REST
+  | 'throttled' // 429 (Q12)
+  | 'network' // could not reach the server
+  | 'timeout'
+  | 'server' // 5xx / HTML page
+  | 'bad-response' // the server answered something we cannot read
+  | 'not-found'
+  | 'invalid-input'
+  | 'group.name-taken'
+  | 'group.slug-taken'
+  | 'group.not-live' // Q7
+  | 'user.not-found'
+  | 'message.rejected' // 1011 after a send (Q9)
+  | 'message.empty'
+  | 'file.too-large'
+  | 'file.empty'
+  | 'file.first-in-direct' // W2: a file cannot open a room
+  | 'file.unreadable'
+  | 'sso.cancelled'
+  | 'secret.plaintext-refused'
+  | 'unknown'
+
+export interface AppError {
+  code: ErrorCode
+  /** Optional untranslated detail for a "details" disclosure (already stripped of HTML). */
+  detail?: string
+}

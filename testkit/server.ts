@@ -1,0 +1,90 @@
+// One way for every suite (core integration, e2e, benchmarks) to get a cht server:
+// the reference server in-process on port 0 (real sockets, real database, real throttle), or — with
+// CHT_TEST_SERVER=<origin> and CHT_TEST_TOKENS=name:token,… — any running cht server (DESIGN §5).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer, type RefServer, type StartOptions } from '../server/index'
+
+export interface TestUser {
+  name: string
+  token: string
+}
+
+export interface TestServer {
+  origin: string
+  /** Set only for the in-process reference server. */
+  ref?: RefServer
+  /** Users with fresh tokens (not yet bootstrapped: the client does R1 → R7 itself). */
+  users(count: number): TestUser[]
+  /** Stop and start the same server on the same port and data (reference server only). */
+  restart?(): Promise<void>
+  close(): Promise<void>
+}
+
+export const externalServer = process.env.CHT_TEST_SERVER
+
+const DEMO_NAMES: Array<[string, string]> = [
+  ['مریم', 'احمدی'], ['Sara', 'Miller'], ['رضا', 'کریمی'], ['John', 'Smith'], ['علی', 'رضایی'], ['Nika', 'Jones'],
+]
+
+export async function startTestServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
+  if (externalServer) return external(externalServer)
+  const dataDir = mkdtempSync(join(tmpdir(), 'cht-test-'))
+  let ref = await startServer({ port: 0, dataDir, ...opts })
+  const port = Number(new URL(ref.origin).port)
+  let n = 0
+  const ts: TestServer = {
+    origin: ref.origin,
+    get ref() {
+      return ref
+    },
+    users(count) {
+      return Array.from({ length: count }, () => {
+        const [first, last] = DEMO_NAMES[n % DEMO_NAMES.length]
+        const suffix = n >= DEMO_NAMES.length ? String(n) : ''
+        n++
+        const u = ref.createUser({ firstNameFa: first + suffix, lastNameFa: last })
+        return { name: `${first}${suffix} ${last}`, token: u.token }
+      })
+    },
+    async restart() {
+      await ref.close()
+      ref = await startServer({ port, dataDir, ...opts })
+    },
+    async close() {
+      await ref.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+  return ts
+}
+
+function external(origin: string): TestServer {
+  const pool = (process.env.CHT_TEST_TOKENS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.lastIndexOf(':')
+      return { name: p.slice(0, i), token: p.slice(i + 1) }
+    })
+  let next = 0
+  return {
+    origin,
+    users(count) {
+      if (next + count > pool.length) {
+        throw new Error(`CHT_TEST_TOKENS has ${pool.length} users; the tests need at least ${next + count}`)
+      }
+      const out = pool.slice(next, next + count)
+      next += count
+      return out
+    },
+    async close() {},
+  }
+}
+
+/** A name that is a valid live group slug (Q7) and unique enough for a shared external server. */
+export function uniqueSlug(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
+}
