@@ -27,6 +27,8 @@ export const requestSchemas = {
   'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token }),
   'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin }),
   'session.signOut': z.undefined(),
+  /** The current connection state (events only report changes). */
+  'connection.get': z.undefined(),
 
   'chats.list': z.undefined(),
   /** Open a chat: it becomes the active one (unread cleared) and its newest window is returned. */
@@ -72,6 +74,7 @@ export interface RequestResults {
   'session.signIn': SessionInfo
   'session.signInWeb': SessionInfo
   'session.signOut': void
+  'connection.get': ConnectionState
   'chats.list': Chat[]
   'chats.open': MessageWindow & { chat: Chat }
   'chats.blur': void

@@ -50,7 +50,9 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   const { ports } = opts
   const clock = ports.clock ?? systemClock
   const listeners = new Set<Listener>()
+  let connection: ConnectionState = { status: 'signed-out' }
   const emit: Listener = (name, payload) => {
+    if (name === 'connection.changed') connection = payload as ConnectionState
     for (const l of listeners) l(name, payload)
   }
 
@@ -177,6 +179,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       return signIn(serverOrigin, t)
     },
     'session.signOut': () => endSession(true),
+    'connection.get': () => connection,
     'chats.list': () => requireEngine().list(),
     'chats.open': ({ chatId, limit }) => requireEngine().open(chatId, limit),
     'chats.blur': () => engine?.blur(),

@@ -1,0 +1,58 @@
+// The ONLY file that touches window.cht (DESIGN §3). Everything else calls request()/on() from here.
+import type { ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult } from '@shared/contract'
+import type { ErrorCode } from '@shared/model'
+
+/** A failed request, carrying the translatable code (render with i18n `errors.<code>`). */
+export class BridgeError extends Error {
+  readonly code: ErrorCode
+  readonly detail?: string
+  constructor(code: ErrorCode, detail?: string) {
+    super(code)
+    this.name = 'BridgeError'
+    this.code = code
+    this.detail = detail
+  }
+}
+
+let injected: ChtBridge | null = null
+
+/** Tests (and nothing else) inject an in-memory double of the IPC transport here. */
+export function setBridge(b: ChtBridge | null): void {
+  injected = b
+}
+
+function bridge(): ChtBridge {
+  const b = injected ?? (typeof window !== 'undefined' ? window.cht : undefined)
+  if (!b) throw new BridgeError('unknown', 'bridge unavailable')
+  return b
+}
+
+type ArgsOf<N extends RequestName> = RequestArgs<N> extends undefined ? [] : [args: RequestArgs<N>]
+
+/** Call main; resolves with the value, rejects with a BridgeError (never a raw Error from the other side). */
+export async function request<N extends RequestName>(name: N, ...args: ArgsOf<N>): Promise<RequestResult<N>> {
+  let res
+  try {
+    res = await bridge().request(name, args[0] as RequestArgs<N>)
+  } catch (e) {
+    if (e instanceof BridgeError) throw e
+    throw new BridgeError('unknown', e instanceof Error ? e.message : undefined)
+  }
+  if (!res || typeof res !== 'object') throw new BridgeError('bad-response')
+  if (res.ok) return res.value
+  throw new BridgeError(res.error?.code ?? 'unknown', res.error?.detail)
+}
+
+/** Subscribe to an event; returns the unsubscribe function. */
+export function on<N extends EventName>(name: N, cb: (payload: Events[N]) => void): () => void {
+  try {
+    return bridge().on(name, cb)
+  } catch {
+    return () => {}
+  }
+}
+
+/** Turn anything thrown by request() into a translatable code. */
+export function codeOf(e: unknown): ErrorCode {
+  return e instanceof BridgeError ? e.code : 'unknown'
+}

@@ -1,0 +1,61 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
+import ChatList from './ChatList.vue'
+import { freshEnv, mountWith, settle } from '../testing/setup'
+import { makeChat, type FakeBridge } from '../testing/fakeBridge'
+import { useChatsStore } from '../stores/chats'
+import fa from '../i18n/fa'
+
+let bridge: FakeBridge
+let pinia: Pinia
+beforeEach(() => ({ bridge, pinia } = freshEnv('en')))
+
+const now = Date.now()
+const chats = [
+  makeChat('group:dev', { title: 'برنامه‌نويسان', unread: 3, membersCount: 4, lastMessage: { senderName: 'Ali', text: 'سلام\nخوبی؟', isFile: false, at: now - 5_000 } }),
+  makeChat('direct:u-2', { title: 'Sara Ahmadi', lastMessage: { senderName: 'Sara Ahmadi', text: '', isFile: true, at: now - 3 * 3_600_000 } }),
+  makeChat('group:Old', { title: 'Old Group', live: false }),
+]
+
+describe('ChatList', () => {
+  it('lists chats from chats.list, newest first, with unread badge, preview, file label and read-only marker', async () => {
+    bridge.chats = chats
+    await useChatsStore().load()
+    const w = mountWith(ChatList, pinia)
+    await settle()
+    const items = w.findAll('[data-testid="chat-item"]')
+    expect(items.map((i) => i.attributes('data-chat-id'))).toEqual(['group:dev', 'direct:u-2', 'group:Old'])
+    expect(items[0]!.get('[data-testid="chat-title"]').element.tagName).toBe('BDI')
+    expect(items[0]!.get('[data-testid="chat-unread"]').text()).toBe('3')
+    expect(items[0]!.text()).toContain('سلام خوبی؟')
+    expect(items[0]!.text()).toContain('now')
+    expect(items[1]!.find('[data-testid="chat-unread"]').exists()).toBe(false)
+    expect(items[1]!.text()).toContain('File')
+    expect(items[2]!.find('[data-testid="chat-readonly"]').exists()).toBe(true)
+    await items[1]!.trigger('click')
+    expect(w.emitted('select')).toEqual([['direct:u-2']])
+  })
+
+  it('follows chats.changed and filters by a normalized title search', async () => {
+    const w = mountWith(ChatList, pinia)
+    bridge.emit('chats.changed', chats)
+    await settle()
+    expect(w.findAll('[data-testid="chat-item"]')).toHaveLength(3)
+    // Arabic yeh + no ZWNJ finds the Persian title.
+    await w.get('[data-testid="chat-search"]').setValue('برنامه نويس')
+    expect(w.findAll('[data-testid="chat-item"]').map((i) => i.attributes('data-chat-id'))).toEqual(['group:dev'])
+    await w.get('[data-testid="chat-search"]').setValue('zzz')
+    expect(w.findAll('[data-testid="chat-item"]')).toHaveLength(0)
+    expect(w.text()).toContain('No chat matches')
+  })
+
+  it('shows Persian digits for unread counts in fa', async () => {
+    const env = freshEnv('fa')
+    env.bridge.chats = [makeChat('group:a', { unread: 12 })]
+    await useChatsStore().load()
+    const w = mountWith(ChatList, env.pinia)
+    await settle()
+    expect(w.get('[data-testid="chat-unread"]').text()).toBe('۱۲')
+    expect(w.get('[data-testid="chat-search"]').attributes('placeholder')).toBe(fa.chats.searchHint)
+  })
+})

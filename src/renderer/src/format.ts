@@ -1,0 +1,69 @@
+// Dates, times and numbers per UI locale: the Persian calendar and Persian digits in fa (DESIGN §8).
+import type { Locale } from '@shared/model'
+
+const cache = new Map<string, Intl.DateTimeFormat>()
+
+function intlLocale(locale: Locale): string {
+  return locale === 'fa' ? 'fa-IR-u-ca-persian' : 'en'
+}
+
+function fmt(locale: Locale, opts: Intl.DateTimeFormatOptions, id: string): Intl.DateTimeFormat {
+  const k = `${locale}|${id}`
+  let f = cache.get(k)
+  if (!f) {
+    f = new Intl.DateTimeFormat(intlLocale(locale), opts)
+    cache.set(k, f)
+  }
+  return f
+}
+
+/** HH:mm (24 h). */
+export function formatTime(locale: Locale, at: number): string {
+  if (!Number.isFinite(at)) return ''
+  return fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'time').format(at)
+}
+
+/** A day heading: weekday, day, month, year (Persian calendar in fa). */
+export function formatDay(locale: Locale, at: number): string {
+  if (!Number.isFinite(at)) return ''
+  return fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day').format(at)
+}
+
+export function formatShortDate(locale: Locale, at: number): string {
+  return fmt(locale, { day: 'numeric', month: 'short', year: '2-digit' }, 'short').format(at)
+}
+
+export function formatWeekday(locale: Locale, at: number): string {
+  return fmt(locale, { weekday: 'short' }, 'weekday').format(at)
+}
+
+export function formatNumber(locale: Locale, n: number): string {
+  return new Intl.NumberFormat(locale === 'fa' ? 'fa-IR' : 'en').format(n)
+}
+
+/** Local calendar day identity (for day separators). */
+export function dayKey(at: number): string {
+  const d = new Date(at)
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
+}
+
+export function isSameDay(a: number, b: number): boolean {
+  return dayKey(a) === dayKey(b)
+}
+
+/** 'today' | 'yesterday' | null, relative to now. */
+export function relativeDay(at: number, now: number): 'today' | 'yesterday' | null {
+  if (isSameDay(at, now)) return 'today'
+  const y = new Date(now)
+  y.setDate(y.getDate() - 1)
+  return isSameDay(at, y.getTime()) ? 'yesterday' : null
+}
+
+/** Chat-list time: "now" under a minute, HH:mm today, weekday within a week, a short date otherwise. */
+export function formatListTime(locale: Locale, at: number, now: number, nowLabel: string): string {
+  if (!Number.isFinite(at)) return ''
+  if (Math.abs(now - at) < 60_000) return nowLabel
+  if (isSameDay(at, now)) return formatTime(locale, at)
+  if (now - at < 6 * 86_400_000 && now > at) return formatWeekday(locale, at)
+  return formatShortDate(locale, at)
+}

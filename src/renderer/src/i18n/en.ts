@@ -1,0 +1,143 @@
+import type { MessageSchema } from './fa'
+
+// English UI strings. Typed by the Persian schema so a missing or extra key fails the typecheck.
+const en: MessageSchema = {
+  app: {
+    name: 'cht',
+    loading: 'Loading…',
+  },
+  common: {
+    close: 'Close',
+    dismiss: 'Dismiss',
+    retry: 'Retry',
+    delete: 'Delete',
+    back: 'Back',
+    details: 'Details',
+  },
+  language: {
+    label: 'Language',
+    fa: 'فارسی',
+    en: 'English',
+  },
+  theme: {
+    label: 'Theme',
+    system: 'System',
+    light: 'Light',
+    dark: 'Dark',
+  },
+  signIn: {
+    title: 'Sign in to cht',
+    origin: 'Server address',
+    originHint: 'For example https://chat.example.org',
+    token: 'Token',
+    tokenHint: 'Paste your personal token here.',
+    submit: 'Sign in',
+    web: 'Sign in with the web page',
+    or: 'or',
+    busy: 'Signing in…',
+    webBusy: 'The sign-in page is open; finish signing in there…',
+  },
+  chats: {
+    title: 'Chats',
+    search: 'Search chats',
+    searchHint: 'Search (Ctrl+K)',
+    empty: 'You have no chats yet.',
+    noMatch: 'No chat matches this name.',
+    unread: '{n} unread messages',
+    readOnly: 'Read-only',
+    readOnlyHint: "This group is history only: its name differs from its slug, so the server offers no live chat for it and messages cannot be sent.",
+    group: 'Group',
+    direct: 'One-to-one chat',
+    file: 'File',
+    you: 'You',
+    pick: 'Choose a chat to start.',
+    settings: 'Settings',
+    signOut: 'Sign out',
+  },
+  time: {
+    now: 'now',
+    today: 'Today',
+    yesterday: 'Yesterday',
+  },
+  chat: {
+    members: 'Members',
+    membersCount: '{n} members',
+    superuser: 'Admin',
+    loading: 'Loading messages…',
+    loadingOlder: 'Loading older messages…',
+    start: 'Start of the conversation',
+    empty: 'No messages yet. Send the first one.',
+    newMessages: 'New messages ↓',
+    timeline: 'Messages',
+  },
+  message: {
+    sending: 'Sending',
+    sent: 'Sent',
+    failed: 'Not sent',
+    file: 'File',
+    image: 'Image',
+    openLink: 'Open link in the browser',
+    kb: '{n} KB',
+    mb: '{n} MB',
+  },
+  composer: {
+    placeholder: 'Write a message…',
+    label: 'Message text',
+    send: 'Send',
+    hint: 'Enter sends, Shift+Enter starts a new line',
+    readOnly: 'Messages cannot be sent in this group: only its history is available.',
+  },
+  connection: {
+    connecting: 'Connecting…',
+    offline: 'Offline — messages will be sent when back.',
+    throttled: 'The server asked us to slow down.',
+    retryIn: 'Retrying in {s} s',
+    signedOut: 'You were signed out. Please sign in again.',
+  },
+  settings: {
+    title: 'Settings',
+    account: 'Account',
+    server: 'Server',
+  },
+  errors: {
+    auth: {
+      invalid: 'The token is not valid or has expired.',
+      socket: 'This session was replaced elsewhere. Please sign in again.',
+    },
+    forbidden: 'You are not allowed to do this.',
+    throttled: 'Too many requests; please try again shortly.',
+    network: 'Cannot reach the server. Check your connection or the server address.',
+    timeout: 'The server took too long to answer.',
+    server: 'The server ran into an error. Please try again later.',
+    'bad-response': 'The server sent an answer we could not read.',
+    'not-found': 'Not found.',
+    'invalid-input': 'The input is not valid.',
+    group: {
+      'name-taken': 'This group name is already in use.',
+      'slug-taken': 'This slug is already in use.',
+      'not-live': 'This group is read-only.',
+    },
+    user: {
+      'not-found': 'User not found.',
+    },
+    message: {
+      rejected: 'The server rejected this message.',
+      empty: 'An empty message cannot be sent.',
+    },
+    file: {
+      'too-large': 'The file is too large.',
+      empty: 'The file is empty.',
+      'first-in-direct': 'A one-to-one chat cannot start with a file; send a text message first.',
+      unreadable: 'The file could not be read.',
+    },
+    sso: {
+      cancelled: 'Signing in with the web page was cancelled.',
+    },
+    secret: {
+      'plaintext-refused': 'Without secure storage, the token was not kept.',
+    },
+    unknown: 'Something went wrong.',
+  },
+}
+
+export default en

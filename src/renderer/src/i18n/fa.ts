@@ -1,0 +1,143 @@
+// Persian UI strings (the default locale). Same key set as en.ts (checked by i18n.test.ts and by the type).
+// vue-i18n syntax: {name} is a placeholder; avoid literal @ | { } $ in texts.
+const fa = {
+  app: {
+    name: 'چت',
+    loading: 'در حال بارگذاری…',
+  },
+  common: {
+    close: 'بستن',
+    dismiss: 'نادیده گرفتن',
+    retry: 'تلاش دوباره',
+    delete: 'حذف',
+    back: 'بازگشت',
+    details: 'جزئیات',
+  },
+  language: {
+    label: 'زبان',
+    fa: 'فارسی',
+    en: 'English',
+  },
+  theme: {
+    label: 'پوسته',
+    system: 'مطابق سیستم',
+    light: 'روشن',
+    dark: 'تیره',
+  },
+  signIn: {
+    title: 'ورود به چت',
+    origin: 'نشانی سرور',
+    originHint: 'برای نمونه https://chat.example.org',
+    token: 'توکن',
+    tokenHint: 'توکن شخصی خود را اینجا بچسبانید.',
+    submit: 'ورود',
+    web: 'ورود با صفحهٔ وب',
+    or: 'یا',
+    busy: 'در حال ورود…',
+    webBusy: 'صفحهٔ ورود باز شد؛ ورود را در آن کامل کنید…',
+  },
+  chats: {
+    title: 'گفتگوها',
+    search: 'جستجوی گفتگو',
+    searchHint: 'جستجو (Ctrl+K)',
+    empty: 'هنوز گفتگویی ندارید.',
+    noMatch: 'گفتگویی با این نام پیدا نشد.',
+    unread: '{n} پیام خوانده‌نشده',
+    readOnly: 'فقط خواندنی',
+    readOnlyHint: 'این گروه فقط تاریخچه دارد: نام آن با نامکش یکی نیست، پس سرور گفتگوی زنده‌اش را پشتیبانی نمی‌کند و نمی‌توان در آن پیام فرستاد.',
+    group: 'گروه',
+    direct: 'گفتگوی دونفره',
+    file: 'فایل',
+    you: 'شما',
+    pick: 'یک گفتگو را برای شروع انتخاب کنید.',
+    settings: 'تنظیمات',
+    signOut: 'خروج',
+  },
+  time: {
+    now: 'همین حالا',
+    today: 'امروز',
+    yesterday: 'دیروز',
+  },
+  chat: {
+    members: 'اعضا',
+    membersCount: '{n} عضو',
+    superuser: 'مدیر',
+    loading: 'در حال بارگذاری پیام‌ها…',
+    loadingOlder: 'در حال بارگذاری پیام‌های قدیمی‌تر…',
+    start: 'آغاز گفتگو',
+    empty: 'هنوز پیامی نیست. اولین پیام را بفرستید.',
+    newMessages: 'پیام‌های تازه ↓',
+    timeline: 'پیام‌ها',
+  },
+  message: {
+    sending: 'در حال ارسال',
+    sent: 'ارسال شد',
+    failed: 'ارسال نشد',
+    file: 'فایل',
+    image: 'تصویر',
+    openLink: 'باز کردن پیوند در مرورگر',
+    kb: '{n} کیلوبایت',
+    mb: '{n} مگابایت',
+  },
+  composer: {
+    placeholder: 'پیام بنویسید…',
+    label: 'متن پیام',
+    send: 'ارسال',
+    hint: 'Enter برای ارسال، Shift+Enter برای خط تازه',
+    readOnly: 'در این گروه نمی‌توان پیام فرستاد: فقط تاریخچهٔ آن در دسترس است.',
+  },
+  connection: {
+    connecting: 'در حال اتصال…',
+    offline: 'آفلاین — پیام‌ها پس از اتصال دوباره فرستاده می‌شوند.',
+    throttled: 'سرور خواسته است کمی صبر کنیم.',
+    retryIn: 'تلاش دوباره تا {s} ثانیهٔ دیگر',
+    signedOut: 'از حساب خارج شدید. دوباره وارد شوید.',
+  },
+  settings: {
+    title: 'تنظیمات',
+    account: 'حساب',
+    server: 'سرور',
+  },
+  errors: {
+    auth: {
+      invalid: 'توکن معتبر نیست یا منقضی شده است.',
+      socket: 'این نشست جای دیگری جایگزین شده است. دوباره وارد شوید.',
+    },
+    forbidden: 'اجازهٔ این کار را ندارید.',
+    throttled: 'درخواست‌ها زیاد بود؛ کمی بعد دوباره تلاش کنید.',
+    network: 'به سرور دسترسی نیست. اتصال اینترنت یا نشانی سرور را بررسی کنید.',
+    timeout: 'پاسخ سرور بیش از حد طول کشید.',
+    server: 'سرور با خطا روبه‌رو شد. کمی بعد دوباره تلاش کنید.',
+    'bad-response': 'پاسخ سرور قابل خواندن نبود.',
+    'not-found': 'پیدا نشد.',
+    'invalid-input': 'ورودی معتبر نیست.',
+    group: {
+      'name-taken': 'این نام گروه قبلاً استفاده شده است.',
+      'slug-taken': 'این نامک قبلاً استفاده شده است.',
+      'not-live': 'این گروه فقط خواندنی است.',
+    },
+    user: {
+      'not-found': 'کاربر پیدا نشد.',
+    },
+    message: {
+      rejected: 'سرور این پیام را نپذیرفت.',
+      empty: 'پیام خالی را نمی‌توان فرستاد.',
+    },
+    file: {
+      'too-large': 'فایل بیش از حد بزرگ است.',
+      empty: 'فایل خالی است.',
+      'first-in-direct': 'گفتگوی دونفره را نمی‌توان با فایل آغاز کرد؛ ابتدا یک پیام متنی بفرستید.',
+      unreadable: 'فایل خوانده نشد.',
+    },
+    sso: {
+      cancelled: 'ورود با صفحهٔ وب لغو شد.',
+    },
+    secret: {
+      'plaintext-refused': 'بدون ذخیره‌سازی امن، توکن نگه‌داری نشد.',
+    },
+    unknown: 'خطای ناشناخته‌ای رخ داد.',
+  },
+}
+
+export type MessageSchema = typeof fa
+export default fa

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import type { ErrorCode } from '@shared/model'
+import fa from './fa'
+import en from './en'
+import { errorText, i18n } from './index'
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+function leaves(o: object): unknown[] {
+  return Object.values(o).flatMap((v) => (v && typeof v === 'object' ? leaves(v as object) : [v]))
+}
+
+// Record<ErrorCode, true> fails the typecheck if a code is added to model.ts and not listed here.
+const CODES: Record<ErrorCode, true> = {
+  'auth.invalid': true, 'auth.socket': true, forbidden: true, throttled: true, network: true, timeout: true,
+  server: true, 'bad-response': true, 'not-found': true, 'invalid-input': true, 'group.name-taken': true,
+  'group.slug-taken': true, 'group.not-live': true, 'user.not-found': true, 'message.rejected': true,
+  'message.empty': true, 'file.too-large': true, 'file.empty': true, 'file.first-in-direct': true,
+  'file.unreadable': true, 'sso.cancelled': true, 'secret.plaintext-refused': true, unknown: true,
+}
+
+describe('i18n', () => {
+  it('fa and en have exactly the same keys', () => {
+    expect(keys(en).sort()).toEqual(keys(fa).sort())
+    expect(keys(fa).length).toBeGreaterThan(50)
+  })
+
+  it('has no empty strings', () => {
+    for (const v of [...leaves(fa), ...leaves(en)]) {
+      expect(typeof v).toBe('string')
+      expect((v as string).trim()).not.toBe('')
+    }
+  })
+
+  it('translates every ErrorCode in both locales, never falling back to unknown', () => {
+    for (const locale of ['fa', 'en'] as const) {
+      i18n.global.locale.value = locale
+      const unknown = errorText('unknown')
+      for (const code of Object.keys(CODES) as ErrorCode[]) {
+        expect(i18n.global.te(`errors.${code}`, locale), `${locale} errors.${code}`).toBe(true)
+        if (code !== 'unknown') expect(errorText(code)).not.toBe(unknown)
+      }
+    }
+  })
+
+  it('maps an unexpected code to errors.unknown instead of showing it raw', () => {
+    i18n.global.locale.value = 'en'
+    expect(errorText('no.such-code' as ErrorCode)).toBe(en.errors.unknown)
+    i18n.global.locale.value = 'fa'
+    expect(errorText({ code: 'auth.invalid' })).toBe(fa.errors.auth.invalid)
+  })
+})

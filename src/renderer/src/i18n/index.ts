@@ -1,0 +1,28 @@
+import { createI18n } from 'vue-i18n'
+import type { AppError, ErrorCode, Locale } from '@shared/model'
+import fa, { type MessageSchema } from './fa'
+import en from './en'
+
+/** The one i18n instance (composition mode). The settings store switches its locale. */
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: 'fa',
+  fallbackLocale: 'en',
+  messages: { fa, en },
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+export const messages = { fa, en }
+
+/** Translate an AppError (or a bare code); unknown codes fall back to errors.unknown — never a raw server text. */
+export function errorText(err: AppError | ErrorCode | undefined): string {
+  const code = typeof err === 'string' ? err : err?.code
+  const g = i18n.global
+  const key = `errors.${code ?? 'unknown'}`
+  return g.te(key) ? g.t(key) : g.t('errors.unknown')
+}
+
+export function dirOf(locale: Locale): 'rtl' | 'ltr' {
+  return locale === 'fa' ? 'rtl' : 'ltr'
+}

@@ -1,0 +1,15 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import '@fontsource/vazirmatn/400.css'
+import '@fontsource/vazirmatn/700.css'
+import './styles/main.css'
+import App from './App.vue'
+import { createAppRouter } from './router'
+import { i18n } from './i18n'
+
+// Pinia before the router: the router guard reads the session store.
+const app = createApp(App)
+app.use(createPinia())
+app.use(i18n)
+app.use(createAppRouter())
+app.mount('#app')

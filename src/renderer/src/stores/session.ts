@@ -1,0 +1,42 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { SessionInfo } from '@shared/model'
+import { on, request } from '../bridge'
+
+export const useSessionStore = defineStore('session', () => {
+  const info = ref<SessionInfo | null>(null)
+  let loading: Promise<void> | null = null
+
+  on('session.changed', (s) => { info.value = s })
+
+  /** Restore the session main may already hold (once). */
+  function init(): Promise<void> {
+    loading ??= request('session.get')
+      .then((s) => { info.value = s })
+      .catch(() => { info.value = null })
+    return loading
+  }
+
+  /** Throws BridgeError (e.g. auth.invalid) for the view to translate. */
+  async function signIn(serverOrigin: string, token: string): Promise<SessionInfo> {
+    const s = await request('session.signIn', { serverOrigin: serverOrigin.trim(), token: token.trim() })
+    info.value = s
+    return s
+  }
+
+  async function signInWeb(serverOrigin: string): Promise<SessionInfo> {
+    const s = await request('session.signInWeb', { serverOrigin: serverOrigin.trim() })
+    info.value = s
+    return s
+  }
+
+  async function signOut(): Promise<void> {
+    try {
+      await request('session.signOut')
+    } finally {
+      info.value = null
+    }
+  }
+
+  return { info, init, signIn, signInWeb, signOut }
+})
