@@ -1,0 +1,63 @@
+// The only file that touches ipcMain (DESIGN §3): one request channel guarded by a sender check and the
+// contract's schemas, and one event channel carrying batches.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { IPC_EVENTS, IPC_REQUEST, parseRequest, type AppError, type Result } from '../shared/contract'
+import type { ChatClient } from './core'
+import { toAppError } from './core/errors'
+import { createEventBatcher } from './core/events'
+import { APP_ORIGIN, originOf } from './window'
+
+type GetWindow = () => BrowserWindow | null | undefined
+
+function fail(error: AppError): Result<never> {
+  return { ok: false, error }
+}
+
+/** True only for the app window's top frame showing our own origin — not a subframe, not another window. */
+export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow | null | undefined, allowedOrigin = APP_ORIGIN): boolean {
+  if (!win || win.isDestroyed()) return false
+  const frame = event.senderFrame
+  if (!frame || event.sender !== win.webContents || frame !== win.webContents.mainFrame) return false
+  return originOf(frame.url) === allowedOrigin
+}
+
+/** Registers the request channel; returns a function that removes it. */
+export function registerRequests(client: Pick<ChatClient, 'handle'>, getWindow: GetWindow, allowedOrigin = APP_ORIGIN): () => void {
+  ipcMain.handle(IPC_REQUEST, async (event, name: unknown, args: unknown): Promise<Result<unknown>> => {
+    if (!isTrustedSender(event, getWindow(), allowedOrigin)) return fail({ code: 'forbidden', detail: 'untrusted sender' })
+    if (typeof name !== 'string') return fail({ code: 'invalid-input', detail: 'unknown request' })
+    const parsed = parseRequest(name, args)
+    if (!parsed.ok) return fail(parsed.error)
+    try {
+      return await client.handle(parsed.name, parsed.args)
+    } catch (e) {
+      // core promises never to throw; if it ever does, the renderer still gets an envelope, not an IPC error.
+      return fail(toAppError(e))
+    }
+  })
+  return () => ipcMain.removeHandler(IPC_REQUEST)
+}
+
+/** Sends core's events to the window in batches (one IPC message per ~frame, DESIGN §2). */
+export function forwardEvents(client: Pick<ChatClient, 'onEvent'>, getWindow: GetWindow, intervalMs = 16): () => void {
+  const batcher = createEventBatcher((batch) => {
+    const win = getWindow()
+    if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return
+    win.webContents.send(IPC_EVENTS, batch)
+  }, intervalMs)
+  const off = client.onEvent((name, payload) => batcher.push(name, payload))
+  return () => {
+    off()
+    batcher.flushNow()
+  }
+}
+
+/** Both directions at once, for index.ts. */
+export function bindIpc(client: Pick<ChatClient, 'handle' | 'onEvent'>, getWindow: GetWindow, allowedOrigin = APP_ORIGIN): () => void {
+  const offRequests = registerRequests(client, getWindow, allowedOrigin)
+  const offEvents = forwardEvents(client, getWindow)
+  return () => {
+    offEvents()
+    offRequests()
+  }
+}

@@ -1,0 +1,205 @@
+// A small stand-in for the Electron API, for `vi.mock('electron', () => import('./testing/fake-electron'))`.
+// Electron cannot start on these machines (DESIGN §5); only the Electron API is faked, never our own code.
+import { EventEmitter } from 'node:events'
+import { vi } from 'vitest'
+
+type Handler = (...args: never[]) => unknown
+
+export class FakeFrame {
+  constructor(public url = '') {}
+}
+
+export class FakeWebContents extends EventEmitter {
+  mainFrame = new FakeFrame()
+  windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined
+  sent: Array<[string, unknown]> = []
+  destroyed = false
+  setWindowOpenHandler(h: FakeWebContents['windowOpenHandler']): void {
+    this.windowOpenHandler = h
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload])
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  /** Emits like Electron: returns whether a listener called preventDefault. */
+  emitNavigation(name: 'will-navigate' | 'will-redirect' | 'will-attach-webview', url: string): boolean {
+    let prevented = false
+    const event = { url, preventDefault: () => { prevented = true } }
+    this.emit(name, event, url)
+    return prevented
+  }
+}
+
+export class BrowserWindow extends EventEmitter {
+  static instances: BrowserWindow[] = []
+  static getAllWindows(): BrowserWindow[] {
+    return BrowserWindow.instances.filter((w) => !w.destroyed)
+  }
+  webContents = new FakeWebContents()
+  destroyed = false
+  loadedUrl: string | undefined
+  bounds = { x: 0, y: 0, width: 0, height: 0 }
+  maximized = false
+  shown = false
+  constructor(public options: Record<string, unknown> & { webPreferences?: Record<string, unknown> }) {
+    super()
+    const o = options as { x?: number; y?: number; width?: number; height?: number }
+    this.bounds = { x: o.x ?? 0, y: o.y ?? 0, width: o.width ?? 800, height: o.height ?? 600 }
+    BrowserWindow.instances.push(this)
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loadedUrl = url
+    this.webContents.mainFrame.url = url
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  close(): void {
+    if (this.destroyed) return
+    this.emit('close', { preventDefault() {} })
+    this.destroyed = true
+    this.webContents.destroyed = true
+    this.emit('closed')
+  }
+  getNormalBounds() {
+    return { ...this.bounds }
+  }
+  setBounds(b: Partial<BrowserWindow['bounds']>): void {
+    this.bounds = { ...this.bounds, ...b }
+  }
+  isMaximized(): boolean {
+    return this.maximized
+  }
+  maximize(): void {
+    this.maximized = true
+  }
+  isMinimized(): boolean {
+    return false
+  }
+  restore(): void {}
+  show(): void {
+    this.shown = true
+  }
+  focus(): void {}
+}
+
+export class FakeCookies extends EventEmitter {}
+
+export class FakeSession {
+  permissionRequestHandler: Handler | undefined
+  permissionCheckHandler: Handler | undefined
+  protocolHandlers = new Map<string, (req: Request) => Promise<Response> | Response>()
+  cookies = new FakeCookies()
+  cleared = 0
+  protocol = {
+    handle: (scheme: string, h: (req: Request) => Promise<Response> | Response) => {
+      this.protocolHandlers.set(scheme, h)
+    },
+  }
+  constructor(public partition = '') {}
+  setPermissionRequestHandler(h: Handler): void {
+    this.permissionRequestHandler = h
+  }
+  setPermissionCheckHandler(h: Handler): void {
+    this.permissionCheckHandler = h
+  }
+  async clearStorageData(): Promise<void> {
+    this.cleared++
+  }
+}
+
+const partitions = new Map<string, FakeSession>()
+export const session = {
+  defaultSession: new FakeSession('default'),
+  fromPartition(partition: string): FakeSession {
+    let s = partitions.get(partition)
+    if (!s) partitions.set(partition, (s = new FakeSession(partition)))
+    return s
+  },
+  partitions,
+}
+
+export const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  userData: '/nonexistent',
+  locale: 'en',
+  getPath: (_name: string) => app.userData,
+  getVersion: () => '0.0.0-test',
+  getLocale: () => app.locale,
+  enableSandbox: vi.fn(),
+  setAppUserModelId: vi.fn(),
+  requestSingleInstanceLock: vi.fn(() => true),
+  quit: vi.fn(),
+  whenReady: () => Promise.resolve(),
+})
+
+export const protocol = {
+  registerSchemesAsPrivileged: vi.fn(),
+  handle: (scheme: string, h: (req: Request) => Promise<Response> | Response) => session.defaultSession.protocol.handle(scheme, h),
+}
+
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays: () => screen.displays,
+}
+
+export const shell = { openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined) }
+
+export const ipcMain = {
+  handlers: new Map<string, (...args: unknown[]) => unknown>(),
+  handle(channel: string, fn: (...args: unknown[]) => unknown): void {
+    if (ipcMain.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
+    ipcMain.handlers.set(channel, fn)
+  },
+  removeHandler(channel: string): void {
+    ipcMain.handlers.delete(channel)
+  },
+  on: vi.fn(),
+}
+
+export const ipcRenderer = Object.assign(new EventEmitter(), {
+  invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
+})
+
+export const contextBridge = { exposeInMainWorld: vi.fn() }
+
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret' as string,
+  isEncryptionAvailable: () => safeStorage.available,
+  getSelectedStorageBackend: () => safeStorage.backend,
+  // Reversible stand-in for the keychain: XOR, so the plaintext never appears in the file.
+  encryptString: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
+  decryptString: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
+}
+
+export const dialog = {
+  showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 1, checkboxChecked: false })),
+}
+
+export const powerMonitor = new EventEmitter()
+export const net = { online: true, isOnline: () => net.online }
+
+export function resetFakeElectron(): void {
+  BrowserWindow.instances = []
+  partitions.clear()
+  session.defaultSession = new FakeSession('default')
+  app.isPackaged = false
+  app.locale = 'en'
+  app.removeAllListeners()
+  ipcMain.handlers.clear()
+  ipcRenderer.removeAllListeners()
+  safeStorage.available = true
+  safeStorage.backend = 'gnome_libsecret'
+  net.online = true
+  powerMonitor.removeAllListeners()
+  screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]
+  vi.clearAllMocks()
+}
+
+export default {
+  app, BrowserWindow, protocol, session, screen, shell, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
+  powerMonitor, net,
+}
