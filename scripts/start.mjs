@@ -52,7 +52,8 @@ lines.once('line', (line) => {
   if (!bin) {
     console.log(
       '\nNo Electron binary is installed on this machine (it could not be downloaded), so the desktop app cannot start here.' +
-        '\nThe server keeps running. To try the real UI in a browser instead, run in another terminal:  npm run preview:web' +
+        '\nThe server keeps running. To try the real UI in a browser against it, run in another terminal:' +
+        `\n  npm run build && CHT_SERVER_ORIGIN=${origin} npm run preview:web` +
         '\nPress Ctrl+C to stop.',
     )
     return

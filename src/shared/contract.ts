@@ -3,7 +3,7 @@
 // and renderer/bridge.ts are all derived from these maps; nothing crosses the bridge that is not here.
 import { z } from 'zod'
 import type {
-  AppError, Chat, ChatId, ConnectionState, Message, SessionInfo, Settings, User,
+  AppError, Chat, ChatId, ConnectionState, Message, NotificationRequest, SessionInfo, Settings, User,
 } from './model'
 
 const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
@@ -52,7 +52,30 @@ export const requestSchemas = {
   'settings.set': z.strictObject({
     locale: z.enum(['fa', 'en']).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
+    notifications: z
+      .strictObject({ enabled: z.boolean().optional(), previews: z.boolean().optional(), sound: z.boolean().optional() })
+      .optional(),
+    dndUntil: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    runInBackground: z.boolean().optional(),
+    startAtLogin: z.boolean().optional(),
+    zoomLevel: z.number().min(-5).max(5).optional(),
   }),
+  'chats.setMuted': z.strictObject({ chatId, muted: z.boolean() }),
+  /** The renderer reports whether the user can see the app (window focused and visible): no notification then. */
+  'app.attention': z.strictObject({ focused: z.boolean() }),
+
+  /** R7 ?get-all=true (superusers; Q10). */
+  'profiles.list': z.undefined(),
+  /** R2 with name == slug (Q7); `title` is kept locally as the display title. */
+  'groups.create': z.strictObject({
+    slug: z.string().regex(/^[a-z0-9_]{1,64}$/),
+    title: z.string().trim().min(1).max(100).optional(),
+    visibility: z.enum(['public', 'private']),
+  }),
+  /** R4 add_member for each user, paced within the REST budget. */
+  'groups.addMembers': z.strictObject({ chatId, userIds: z.array(z.string().min(1).max(64)).min(1).max(200) }),
+  /** R4 remove_member; removing yourself is leaving. */
+  'groups.removeMember': z.strictObject({ chatId, userId: z.string().min(1).max(64) }),
 
   'app.openExternal': z.strictObject({ url: z.string().max(4096) }),
 } as const
@@ -89,6 +112,12 @@ export interface RequestResults {
   'settings.get': Settings
   'settings.set': Settings
   'app.openExternal': boolean
+  'chats.setMuted': void
+  'app.attention': void
+  'profiles.list': User[]
+  'groups.create': Chat
+  'groups.addMembers': { added: string[]; failed: Array<{ userId: string; error: AppError }> }
+  'groups.removeMember': void
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -115,6 +144,12 @@ export interface Events {
   'settings.changed': Settings
   /** Something the user should know about that is not an answer to a request (translated by the renderer). */
   'notice': AppError
+  /** A native notification was raised (main shows it; the renderer may reflect it). */
+  'notification': NotificationRequest
+  /** Main asks the renderer to show a chat (notification click, tray, quick switch from the menu). */
+  'app.openChat': { chatId: ChatId }
+  /** A group's members changed (R4 from this app, or seen in a re-read R5). */
+  'members.changed': { chatId: ChatId; members: User[] }
 }
 
 export type EventName = keyof Events

@@ -46,6 +46,10 @@ export interface Chat {
   live: boolean
   unread: number
   lastMessage?: MessagePreview
+  /** Notifications off for this chat (settings.mutedChats). */
+  muted?: boolean
+  /** Groups: the current user may add and remove members (creator or superuser). */
+  canManage?: boolean
 }
 
 export interface Attachment {
@@ -98,10 +102,41 @@ export interface SessionInfo {
   user: User
 }
 
+export interface NotificationSettings {
+  enabled: boolean
+  /** Privacy: show sender and text, or only "new message". */
+  previews: boolean
+  sound: boolean
+}
+
+/** Do Not Disturb "until turned off". */
+export const DND_FOREVER = Number.MAX_SAFE_INTEGER
+
 export interface Settings {
   locale: Locale
   theme: Theme
   serverOrigin: string
+  notifications: NotificationSettings
+  /** Do Not Disturb until this epoch ms (DND_FOREVER = until turned off); null = off. */
+  dndUntil: number | null
+  mutedChats: ChatId[]
+  /** Closing the window keeps the app running in the tray. */
+  runInBackground: boolean
+  startAtLogin: boolean
+  /** Electron zoom level (0 = 100 %). */
+  zoomLevel: number
+}
+
+/** What a native notification should say; decided by core (mute, DND, attention), shown by main. */
+export interface NotificationRequest {
+  chatId: ChatId
+  /** Chat title (group) or sender (direct). */
+  title: string
+  /** Preview text, or a generic "new message" when previews are off (the renderer never builds it). */
+  body: string
+  /** Messages not yet seen in this chat since its last notification was dismissed (coalescing). */
+  count: number
+  silent: boolean
 }
 
 /**

@@ -50,6 +50,8 @@ export interface ChatEngineOptions {
   socketOptions?: Partial<Parameters<typeof openSocket>[0]>
   /** R3 discovery poll interval (default 60 s). */
   listPollMs?: number
+  /** A message from someone else arrived live (notifications decide from here: issue 5). */
+  onIncoming?: (chat: Chat, message: Message, activeChat: ChatId | null) => void
 }
 
 export class ChatEngine {
@@ -609,6 +611,7 @@ export class ChatEngine {
     s.chat.lastMessage = wire.previewOf(msg)
     if (this.active === chatId) this.markRead(s)
     else if (!msg.own) s.chat.unread++
+    if (!msg.own) this.o.onIncoming?.(s.chat, msg, this.active)
     this.changed()
   }
 

@@ -8,6 +8,7 @@ import { ChatEngine, type ChatEngineOptions } from './chats'
 import { createRest, type Rest } from './cht/rest'
 import * as wire from './cht/wire'
 import { ChtError, toAppError } from './errors'
+import { defaultSettings } from '../../shared/settings'
 import { MediaCache } from './media'
 import { systemClock, type Ports } from './ports'
 
@@ -57,9 +58,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   }
 
   let settings: Settings = {
-    locale: 'fa',
-    theme: 'system',
-    serverOrigin: opts.serverOrigin ?? DEFAULT_SERVER_ORIGIN,
+    ...defaultSettings(opts.serverOrigin ?? DEFAULT_SERVER_ORIGIN),
     ...ports.store.get<Partial<Settings>>('settings'),
   }
   if (opts.serverOrigin && !ports.store.get('session')) settings.serverOrigin = opts.serverOrigin
@@ -204,13 +203,20 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       return media.get(url, session.serverOrigin)
     },
     'settings.get': () => settings,
-    'settings.set': (patch) => {
-      settings = { ...settings, ...patch }
+    'settings.set': ({ notifications, ...patch }) => {
+      settings = { ...settings, ...patch, notifications: { ...settings.notifications, ...notifications } }
       ports.store.set('settings', settings)
       emit('settings.changed', settings)
       return settings
     },
     'app.openExternal': ({ url }) => (opts.openExternal ? opts.openExternal(url) : false),
+    // PLACEHOLDERS being implemented right now (issue 5: mute/attention; issue 6: profiles/groups) — replace, never ship.
+    'chats.setMuted': () => { throw new ChtError('unknown', 'not implemented yet') },
+    'app.attention': () => { throw new ChtError('unknown', 'not implemented yet') },
+    'profiles.list': () => { throw new ChtError('unknown', 'not implemented yet') },
+    'groups.create': () => { throw new ChtError('unknown', 'not implemented yet') },
+    'groups.addMembers': () => { throw new ChtError('unknown', 'not implemented yet') },
+    'groups.removeMember': () => { throw new ChtError('unknown', 'not implemented yet') },
   }
 
   const client: ChatClient = {

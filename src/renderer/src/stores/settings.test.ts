@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { freshEnv, settle } from '../testing/setup'
 import { useSettingsStore } from './settings'
 import { i18n } from '../i18n'
+import { defaultSettings } from '@shared/settings'
 
 describe('settings store', () => {
   it('applies fa as RTL and en as LTR on <html>, from settings.get and settings.changed', async () => {
     const { bridge } = freshEnv('en')
-    bridge.settings = { locale: 'fa', theme: 'dark', serverOrigin: '' }
+    bridge.settings = { ...defaultSettings(''), locale: 'fa', theme: 'dark' }
     const s = useSettingsStore()
     await s.init()
     await settle()
@@ -15,7 +16,7 @@ describe('settings store', () => {
     expect(document.documentElement.dataset.theme).toBe('dark')
     expect(i18n.global.locale.value).toBe('fa')
 
-    bridge.emit('settings.changed', { locale: 'en', theme: 'light', serverOrigin: '' })
+    bridge.emit('settings.changed', { ...defaultSettings(''), locale: 'en', theme: 'light' })
     await settle()
     expect(document.documentElement.dir).toBe('ltr')
     expect(document.documentElement.dataset.theme).toBe('light')

@@ -3,8 +3,9 @@ import { ref, watch } from 'vue'
 import type { Locale, Settings, Theme } from '@shared/model'
 import { on, request } from '../bridge'
 import { dirOf, i18n } from '../i18n'
+import { defaultSettings } from '@shared/settings'
 
-const DEFAULTS: Settings = { locale: 'fa', theme: 'system', serverOrigin: '' }
+const DEFAULTS: Settings = defaultSettings('')
 
 /** Apply locale + theme to the document: <html lang dir data-theme> and the i18n locale. */
 export function applyToDocument(s: Pick<Settings, 'locale' | 'theme'>): void {

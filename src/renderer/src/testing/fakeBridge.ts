@@ -4,12 +4,13 @@ import type {
   ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult, Result,
 } from '@shared/contract'
 import type { AppError, Chat, ChatId, Message, SessionInfo, Settings, User } from '@shared/model'
+import { defaultSettings } from '@shared/settings'
 
 type Handler<N extends RequestName> = (args: RequestArgs<N>) => RequestResult<N> | Promise<RequestResult<N>>
 
 export class FakeBridge implements ChtBridge {
   calls: Array<{ name: RequestName; args: unknown }> = []
-  settings: Settings = { locale: 'fa', theme: 'system', serverOrigin: 'https://cht.example' }
+  settings: Settings = defaultSettings('https://cht.example')
   session: SessionInfo | null = null
   validToken = 'good-token'
   user: User = { id: 'u-me', name: 'Me Myself', isSuperuser: false }
