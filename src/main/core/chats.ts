@@ -64,6 +64,7 @@ export class ChatEngine {
   private closed = false
   private listTimer?: ReturnType<typeof setInterval>
   private changedTimer?: ReturnType<typeof setTimeout>
+  private readAtTimer?: ReturnType<typeof setTimeout>
   private backgroundLoad?: Promise<void>
   private lastConnection?: string
 
@@ -88,6 +89,7 @@ export class ChatEngine {
   }
 
   close(): void {
+    if (this.readAtTimer) this.saveReadAt()
     this.closed = true
     clearInterval(this.listTimer)
     clearTimeout(this.changedTimer)
@@ -99,6 +101,8 @@ export class ChatEngine {
 
   /** Forget this account's local state (sign-out). */
   clearLocalState(): void {
+    clearTimeout(this.readAtTimer)
+    this.readAtTimer = undefined
     this.outbox.clear()
     this.o.store.delete('readAt')
   }
@@ -145,8 +149,17 @@ export class ChatEngine {
 
   list(): Chat[] {
     return [...this.chats.values()]
-      .map((s) => s.chat)
+      .map((s) => this.view(s))
       .sort((a, b) => (b.lastMessage?.at ?? 0) - (a.lastMessage?.at ?? 0) || a.title.localeCompare(b.title))
+  }
+
+  /**
+   * A snapshot of the chat as the UI sees it (events must not alias state that changes later). The preview is
+   * derived here, once per list change, not once per incoming message.
+   */
+  private view(s: ChatState): Chat {
+    const last = this.lastSent(s)
+    return { ...s.chat, ...(last ? { lastMessage: wire.previewOf(last) } : {}) }
   }
 
   private state(chatId: ChatId): ChatState {
@@ -257,7 +270,8 @@ export class ChatEngine {
 
     const oldKeys = old.filter((m) => m.status === 'sent' || used.has(m)).map((m) => m.key)
     const appendOnly = oldKeys.every((k, i) => next[i]?.key === k)
-    if (!appendOnly) {
+    if (firstLoad || !appendOnly) {
+      // A first load is not pushed as 100 000 `added` messages: the renderer asks for the window it shows.
       this.o.emit('messages.reset', { chatId })
     } else {
       const known = new Set(old.map((m) => m.key))
@@ -265,7 +279,8 @@ export class ChatEngine {
       if (updated.length) this.o.emit('messages.updated', { chatId, messages: updated })
       if (added.length) {
         // Keep the outbox tail last in the UI: a reset is simpler than inserting before it.
-        if (next.slice(next.length - added.length).every((m) => added.includes(m))) {
+        const tail = next.length - added.length
+        if (added.every((m, i) => next[tail + i] === m)) {
           this.o.emit('messages.added', { chatId, messages: added })
         } else {
           this.o.emit('messages.reset', { chatId })
@@ -306,8 +321,6 @@ export class ChatEngine {
   // ---- unread ----------------------------------------------------------------------------------------
 
   private recount(s: ChatState, firstLoad: boolean): void {
-    const last = this.lastSent(s)
-    s.chat.lastMessage = last ? wire.previewOf(last) : s.chat.lastMessage
     if (this.active === s.chat.id) return this.markRead(s)
     let readAt = this.readAt[s.chat.id]
     if (readAt === undefined && firstLoad) {
@@ -329,13 +342,24 @@ export class ChatEngine {
     return s.messages[s.messages.length - 1]
   }
 
+  /** electron-store rewrites its whole file on every set: a busy open chat must not do that per message. */
+  private saveReadAtSoon(): void {
+    this.readAtTimer ??= setTimeout(() => this.saveReadAt(), 1_000)
+  }
+
+  private saveReadAt(): void {
+    clearTimeout(this.readAtTimer)
+    this.readAtTimer = undefined
+    this.o.store.set('readAt', this.readAt)
+  }
+
   private markRead(s: ChatState): void {
     const last = s.messages[s.messages.length - 1]
     s.chat.unread = 0
     const at = Math.max(last?.at ?? 0, this.readAt[s.chat.id] ?? 0)
     if (this.readAt[s.chat.id] !== at) {
       this.readAt[s.chat.id] = at
-      this.o.store.set('readAt', this.readAt)
+      this.saveReadAtSoon()
     }
   }
 
@@ -348,7 +372,7 @@ export class ChatEngine {
     this.markRead(s)
     this.changed()
     const start = Math.max(0, s.messages.length - limit)
-    return { chat: s.chat, messages: s.messages.slice(start), hasOlder: start > 0 }
+    return { chat: this.view(s), messages: s.messages.slice(start), hasOlder: start > 0 }
   }
 
   blur(): void {
@@ -428,7 +452,7 @@ export class ChatEngine {
     if (!userId) throw new ChtError('invalid-input', 'user id')
     const chatId: ChatId = `direct:${userId}`
     const existing = this.chats.get(chatId)
-    if (existing) return existing.chat
+    if (existing) return this.view(existing)
     const r = await this.o.rest.get(`api/privatechat/${userId}/`)
     const resolved = wire.roomFromR8(r.body, r.status)
     this.directory.set(resolved.peer.id, { ...this.directory.get(resolved.peer.id), ...resolved.peer })
@@ -442,7 +466,7 @@ export class ChatEngine {
     if (resolved.existed) void this.loadHistory(s).catch(() => undefined)
     else s.history = 'loaded'
     this.changed()
-    return s.chat
+    return this.view(s)
   }
 
   /** A chat discovered through R3 where we are the target: the other member comes from R9 (Q2). */
@@ -561,7 +585,6 @@ export class ChatEngine {
           this.o.emit('messages.updated', { chatId, messages: [msg] })
         }
         this.afterSettle(s, item)
-        s.chat.lastMessage = msg ? wire.previewOf(msg) : s.chat.lastMessage
         this.changed()
         return
       }
@@ -608,7 +631,6 @@ export class ChatEngine {
       s.messages.splice(i, 0, msg)
       this.o.emit('messages.reset', { chatId })
     }
-    s.chat.lastMessage = wire.previewOf(msg)
     if (this.active === chatId) this.markRead(s)
     else if (!msg.own) s.chat.unread++
     if (!msg.own) this.o.onIncoming?.(s.chat, msg, this.active)

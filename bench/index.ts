@@ -1,0 +1,56 @@
+// `npm run bench`: every figure beside its physical limit measured in the same run, then one markdown table.
+// Exit code 0 even when a target is missed (the row says ✗); non-zero only when a benchmark could not run.
+// Env: BENCH_N (ingest frames, default 100 000), BENCH_HISTORY (history size, default 100 000),
+//      BENCH_RUNS_INGEST (default 5), BENCH_RUNS_OPEN (default 3), BENCH_ONLY=ingest|open.
+import { availableParallelism, cpus } from 'node:os'
+import { benchIngest } from './ingest'
+import { renderTable, type Row } from './lib'
+import { benchOpen } from './open'
+
+const num = (name: string, dflt: number): number => {
+  const v = Number(process.env[name])
+  return Number.isFinite(v) && v > 0 ? v : dflt
+}
+
+async function main(): Promise<number> {
+  const only = process.env.BENCH_ONLY
+  const log = (line: string) => console.log(line)
+  const rows: Row[] = []
+  let failed = 0
+  const started = Date.now()
+  console.log(`cht-desktop bench — node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? '?'})`)
+
+  const run = async (name: string, fn: () => Promise<Row[]>) => {
+    console.log(`\n## ${name}`)
+    const t = Date.now()
+    try {
+      rows.push(...(await fn()))
+    } catch (e) {
+      failed++
+      console.error(`${name} could not run:`, e)
+      rows.push({ bench: name, figure: 'did not run', value: String((e as Error)?.message ?? e).slice(0, 120), limit: '—', limitValue: '—', ratio: '—', target: '—', ok: false })
+    }
+    console.log(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`)
+  }
+
+  if (!only || only === 'ingest') {
+    await run('(a) live ingest', () => benchIngest({ n: num('BENCH_N', 100_000), runs: num('BENCH_RUNS_INGEST', 5), log }))
+  }
+  if (!only || only === 'open') {
+    await run('(b) open a big chat', () => benchOpen({ messages: num('BENCH_HISTORY', 100_000), runs: num('BENCH_RUNS_OPEN', 3), log }))
+  }
+
+  const judged = rows.filter((r) => r.ok !== undefined)
+  console.log(`\n## Results (${((Date.now() - started) / 1000).toFixed(0)} s; ${judged.filter((r) => r.ok).length} of ${judged.length} targets met)\n`)
+  console.log(renderTable(rows))
+  console.log('\nRatios: rates are figure ÷ limit (higher is better); times are figure ÷ limit (lower is better). See bench/README.md.')
+  return failed ? 1 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  },
+)
