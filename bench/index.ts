@@ -1,11 +1,13 @@
 // `npm run bench`: every figure beside its physical limit measured in the same run, then one markdown table.
 // Exit code 0 even when a target is missed (the row says ✗); non-zero only when a benchmark could not run.
 // Env: BENCH_N (ingest frames, default 100 000), BENCH_HISTORY (history size, default 100 000),
-//      BENCH_RUNS_INGEST (default 5), BENCH_RUNS_OPEN (default 3), BENCH_ONLY=ingest|open.
+//      BENCH_RUNS_INGEST (default 5), BENCH_RUNS_OPEN (default 3), BENCH_FILE_MIB (default 50),
+//      BENCH_RUNS_FILE (default 3), BENCH_ONLY=ingest|open|file.
 import { availableParallelism, cpus } from 'node:os'
 import { benchIngest } from './ingest'
 import { renderTable, type Row } from './lib'
 import { benchOpen } from './open'
+import { benchFile } from './file'
 
 const num = (name: string, dflt: number): number => {
   const v = Number(process.env[name])
@@ -38,6 +40,9 @@ async function main(): Promise<number> {
   }
   if (!only || only === 'open') {
     await run('(b) open a big chat', () => benchOpen({ messages: num('BENCH_HISTORY', 100_000), runs: num('BENCH_RUNS_OPEN', 3), log }))
+  }
+  if (!only || only === 'file') {
+    await run('(c) send a big file', () => benchFile({ mib: num('BENCH_FILE_MIB', 50), runs: num('BENCH_RUNS_FILE', 3), log }))
   }
 
   const judged = rows.filter((r) => r.ok !== undefined)

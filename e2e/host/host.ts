@@ -2,9 +2,11 @@
 // Electron main process — one real headless core (createChatClient) per page, reached through Playwright's
 // exposeBinding (requests) and page.evaluate (event batches). Only the IPC transport is replaced.
 import { createReadStream, existsSync, statSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, resolve, sep } from 'node:path'
+import { extname, join, resolve, sep } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import type { EventBatch } from '../../src/shared/contract'
 import {
@@ -118,6 +120,7 @@ function pageShim(bytesKey: string): void {
   const g = globalThis as unknown as {
     cht?: unknown
     __chtRequest(name: unknown, args: unknown): Promise<unknown>
+    __chtStage(files: Array<{ name: string; b64: string }>): Promise<unknown>
     __chtDeliver?: (batch: unknown) => void
   }
   const listeners = new Map<string, Set<Listener>>()
@@ -159,6 +162,22 @@ function pageShim(bytesKey: string): void {
         return Promise.resolve({ ok: false, error: { code: 'invalid-input', detail: 'request name must be a string' } })
       }
       return g.__chtRequest(name, args).then(decode)
+    },
+    // The preload hands main each dropped File's path; a page has no paths, so the host gets the bytes instead
+    // and writes them to disk, then stages those paths exactly as main's stage channel does.
+    async stageFiles(files: unknown) {
+      const list = Array.isArray(files) ? files : []
+      if (list.length === 0 || list.some((f) => !(f instanceof File))) {
+        return { ok: false, error: { code: 'invalid-input', detail: 'not a file from disk' } }
+      }
+      const payload: Array<{ name: string; b64: string }> = []
+      for (const f of list as File[]) {
+        const bytes = new Uint8Array(await f.arrayBuffer())
+        let bin = ''
+        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+        payload.push({ name: f.name, b64: btoa(bin) })
+      }
+      return g.__chtStage(payload).then(decode)
     },
     on(name: unknown, listener: unknown) {
       if (typeof name !== 'string') throw new TypeError('event name must be a string')
@@ -253,6 +272,23 @@ export async function attachApp(page: Page, opts: AttachOptions): Promise<Attach
     if (detached) return { ok: false, error: { code: 'unknown', detail: 'app closed' } }
     return encodeForPage(await client.handle(String(name), args))
   })
+  // window.cht.stageFiles (issue 4): the page's dropped Files arrive as bytes; each is written under its own name
+  // in a fresh temp folder (the name shown is the file's base name), then staged by path like main's stage channel.
+  const dropDirs: string[] = []
+  await page.exposeBinding('__chtStage', async (_source, files: unknown) => {
+    if (detached) return { ok: false, error: { code: 'unknown', detail: 'app closed' } }
+    if (!Array.isArray(files) || files.length === 0) return { ok: false, error: { code: 'invalid-input', detail: 'no files' } }
+    const paths: string[] = []
+    for (const f of files as Array<{ name?: unknown; b64?: unknown }>) {
+      const name = String(f.name ?? '').replace(/[\\/\0]/g, '_').replace(/^\.+$/, '_') || 'file'
+      const dir = await mkdtemp(join(tmpdir(), 'cht-e2e-drop-'))
+      dropDirs.push(dir)
+      const path = join(dir, name)
+      await writeFile(path, Buffer.from(String(f.b64 ?? ''), 'base64'))
+      paths.push(path)
+    }
+    return encodeForPage(await client.stagePaths(paths))
+  })
   // As source text: a function compiled by tsx/esbuild may reference its `__name` helper, absent in the page.
   await page.addInitScript({
     content: `(() => { const __name = (f) => f; (${pageShim.toString()})(${JSON.stringify(BYTES)}) })()`,
@@ -273,6 +309,7 @@ export async function attachApp(page: Page, opts: AttachOptions): Promise<Attach
       unsubscribe()
       await client.close()
       await delivery
+      await Promise.all(dropDirs.map((d) => rm(d, { recursive: true, force: true })))
     },
   }
 }

@@ -30,7 +30,7 @@ test('the host serves the built renderer with the app\'s CSP and never outside i
   expect((await rawGet(host.url, '/no-such-file.js')).status).toBe(404)
 })
 
-test('the page has no network of its own and a bridge with nothing but request/on', async ({ openApp, testServer }) => {
+test('the page has no network of its own and a bridge with nothing but request/on/stageFiles', async ({ openApp, testServer }) => {
   const app = await openApp()
   await expect(app.page.getByTestId('signin-submit')).toBeVisible()
   const probe = await app.page.evaluate(async (origin) => {
@@ -44,7 +44,8 @@ test('the page has no network of its own and a bridge with nothing but request/o
     const cht = g.cht as Record<string, unknown>
     return { network, keys: Object.keys(cht).sort(), require: typeof g.require, process: typeof g.process }
   }, testServer.origin)
-  expect(probe).toEqual({ network: 'blocked', keys: ['on', 'request'], require: 'undefined', process: 'undefined' })
+  // The contract's ChtBridge surface, like the preload's (stageFiles: issue 4).
+  expect(probe).toEqual({ network: 'blocked', keys: ['on', 'request', 'stageFiles'], require: 'undefined', process: 'undefined' })
   // Arguments are checked by the contract's schema on the host side, as main/ipc.ts does.
   const bad = await app.page.evaluate(() =>
     (globalThis as unknown as { cht: { request(n: string, a: unknown): Promise<unknown> } }).cht.request('session.signIn', {

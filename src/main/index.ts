@@ -1,10 +1,22 @@
 // Entry: app lifecycle and wiring only (DESIGN §1). Every decision lives in the module it belongs to.
-import { app, BrowserWindow, session } from 'electron'
-import { join } from 'node:path'
+import { app, BrowserWindow, Menu, nativeImage, Notification, session, Tray } from 'electron'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Chat, NotificationRequest, Settings } from '../shared/model'
+import { createBadge } from './badge'
+import { unreadTotal } from '../shared/unread'
 import { createChatClient, type ChatClient } from './core'
+import { isDndActive } from './core/notify'
+import { showWindow } from './desktop'
 import { openExternalSafe } from './external'
-import { bindIpc } from './ipc'
+import { bindIpc, registerStageFiles } from './ipc'
+import { createFileDialogs } from './platform/dialogs'
+import { labelsFor } from './labels'
+import { createLifecycle } from './lifecycle'
+import { createZoom, installAppMenu } from './menu'
+import { createNotifications } from './notifications'
+import { createTray } from './tray'
 import { createOnlineHints } from './platform/online'
 import { createSecretStore } from './platform/secrets'
 import { createSsoLogin } from './platform/sso'
@@ -33,12 +45,10 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('web-contents-created', (_event, wc) => guardWebContents(wc))
 
-  app.on('second-instance', () => {
-    if (!win || win.isDestroyed()) return
-    if (win.isMinimized()) win.restore()
-    win.show()
-    win.focus()
-  })
+  app.on('second-instance', () => showWindow(win))
+
+  /** Desktop pieces every new window is attached to (set up once the app is ready). */
+  let onWindow: (w: BrowserWindow) => void = () => undefined
 
   const openWindow = (store: ReturnType<typeof createKeyValueStore>): void => {
     win = createMainWindow({ preload: preloadPath, store, devUrl })
@@ -46,6 +56,7 @@ if (!app.requestSingleInstanceLock()) {
       win = null
       void client?.request('chats.blur', undefined).catch(() => undefined)
     })
+    onWindow(win)
   }
 
   void app.whenReady().then(async () => {
@@ -62,14 +73,107 @@ if (!app.requestSingleInstanceLock()) {
         store,
         sso: createSsoLogin({ getParent: () => win }),
         online,
+        // Issue 4: open/save dialogs, and a private cache folder (media cache, pasted files in the outbox).
+        dialogs: createFileDialogs({
+          getWindow: () => win,
+          locale: async () => (await client?.request('settings.get', undefined))?.locale ?? 'en',
+        }),
+        cacheDir: join(app.getPath('userData'), 'cache'),
       },
       openExternal: openExternalSafe,
     })
-    bindIpc(client, () => win, appOrigin)
+    const c = client
+    const events = bindIpc(c, () => win, appOrigin)
+    registerStageFiles(c, () => win, appOrigin)
+    const getWindow = () => win
+    const platform = process.platform
+    let settings: Settings = await c.request('settings.get', undefined)
+    const saveSettings = (patch: Parameters<typeof c.request<'settings.set'>>[1]): void => {
+      void c.request('settings.set', patch).catch(() => undefined)
+    }
+
+    // Issue 5: notifications, tray, badge, menu, background running — each a module with Electron injected.
+    const notifications = createNotifications({
+      Notification, platform, getWindow, openChat: (chatId) => events.push('app.openChat', { chatId }),
+    })
+    const badge = createBadge({
+      app, platform, nativeImage, getWindow, getLocale: () => settings.locale, isQuiet: () => isDndActive(settings, Date.now()),
+    })
+    const lifecycle = createLifecycle({
+      app, platform, store, getSettings: () => settings,
+      showBackgroundNotice: () => {
+        const l = labelsFor(settings.locale)
+        if (Notification.isSupported()) new Notification({ title: l.backgroundTitle, body: l.backgroundBody, silent: true }).show()
+      },
+      autostart: {
+        dir: join(app.getPath('appData'), 'autostart'),
+        // An AppImage runs from a temporary mount: autostart must name the image itself.
+        exec: process.env.APPIMAGE || process.execPath,
+        write: (path, text) => {
+          mkdirSync(dirname(path), { recursive: true })
+          writeFileSync(path, text)
+        },
+        remove: (path) => rmSync(path, { force: true }),
+      },
+    })
+    const tray = createTray({
+      Tray, Menu, nativeImage, getSettings: () => settings,
+      open: () => (win ? showWindow(win) : openWindow(store)),
+      toggle: () => (win?.isVisible() && win.isFocused() ? win.hide() : win ? showWindow(win) : openWindow(store)),
+      quit: () => app.quit(),
+      setDnd: (dndUntil) => saveSettings({ dndUntil }),
+    })
+    const zoom = createZoom({
+      getWindow, getLevel: () => settings.zoomLevel,
+      save: (zoomLevel) => {
+        settings = { ...settings, zoomLevel } // presses in quick succession build on each other
+        saveSettings({ zoomLevel })
+      },
+    })
+    const menu = (): void => installAppMenu(Menu, {
+      platform, isPackaged: app.isPackaged, locale: settings.locale, zoom,
+      quickSwitch: () => {
+        showWindow(win)
+        events.push('app.quickSwitch', null)
+      },
+      quit: () => app.quit(),
+    })
+    menu()
+    lifecycle.applyLoginItem()
+
+    c.onEvent((name, payload) => {
+      if (name === 'notification') notifications.show(payload as NotificationRequest)
+      else if (name === 'chats.changed') {
+        const chats = payload as Chat[]
+        notifications.sync(chats)
+        tray.setUnread(unreadTotal(chats))
+        badge.setTotal(unreadTotal(chats))
+      } else if (name === 'settings.changed') {
+        const prev = settings
+        settings = payload as Settings
+        if (prev.locale !== settings.locale) menu()
+        if (prev.startAtLogin !== settings.startAtLogin) lifecycle.applyLoginItem()
+        tray.refresh()
+      } else if (name === 'session.changed' && payload === null) {
+        notifications.dispose()
+        tray.setUnread(0)
+        badge.setTotal(0)
+      }
+    })
+
+    onWindow = (w) => {
+      lifecycle.attach(w)
+      badge.attach(w)
+      w.webContents.on('did-finish-load', zoom.apply)
+      // What the user can see decides notifications and unread counts (core: app.attention).
+      w.on('focus', () => void c.request('app.attention', { focused: true }).catch(() => undefined))
+      w.on('blur', () => void c.request('app.attention', { focused: false }).catch(() => undefined))
+    }
     openWindow(store)
 
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow(store)
+      else showWindow(win)
     })
 
     await client.start()

@@ -1,13 +1,18 @@
 // The only file that touches ipcMain (DESIGN §3): one request channel guarded by a sender check and the
 // contract's schemas, and one event channel carrying batches.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { IPC_EVENTS, IPC_REQUEST, parseRequest, type AppError, type Result } from '../shared/contract'
+import { IPC_EVENTS, IPC_REQUEST, parseRequest, type AppError, type EventName, type Events, type Result } from '../shared/contract'
+import { isAbsolute } from 'node:path'
+import { IPC_STAGE_FILES, type StagedFile } from '../shared/contract'
 import type { ChatClient } from './core'
 import { toAppError } from './core/errors'
 import { createEventBatcher } from './core/events'
 import { APP_ORIGIN, originOf } from './window'
 
 type GetWindow = () => BrowserWindow | null | undefined
+
+/** Unbinds; `push` sends main's own events (notification click → app.openChat, Ctrl+K) in the same batched stream. */
+export type EventStream = (() => void) & { push<N extends EventName>(name: N, payload: Events[N]): void }
 
 function fail(error: AppError): Result<never> {
   return { ok: false, error }
@@ -38,26 +43,47 @@ export function registerRequests(client: Pick<ChatClient, 'handle'>, getWindow: 
   return () => ipcMain.removeHandler(IPC_REQUEST)
 }
 
+/**
+ * The preload's stage channel (DESIGN §3, issue 4): paths the preload took itself from dropped/picked File objects.
+ * Same sender check as requests; only 1…50 absolute path strings pass; core then requires existing regular files.
+ */
+export function registerStageFiles(client: Pick<ChatClient, 'stagePaths'>, getWindow: GetWindow, allowedOrigin = APP_ORIGIN): () => void {
+  ipcMain.handle(IPC_STAGE_FILES, async (event, paths: unknown): Promise<Result<StagedFile[]>> => {
+    if (!isTrustedSender(event, getWindow(), allowedOrigin)) return fail({ code: 'forbidden', detail: 'untrusted sender' })
+    const ok = Array.isArray(paths) && paths.length > 0 && paths.length <= 50 &&
+      paths.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 4096 && !p.includes('\0') && isAbsolute(p))
+    if (!ok) return fail({ code: 'invalid-input', detail: 'paths' })
+    try {
+      return await client.stagePaths(paths as string[])
+    } catch (e) {
+      return fail(toAppError(e))
+    }
+  })
+  return () => ipcMain.removeHandler(IPC_STAGE_FILES)
+}
+
 /** Sends core's events to the window in batches (one IPC message per ~frame, DESIGN §2). */
-export function forwardEvents(client: Pick<ChatClient, 'onEvent'>, getWindow: GetWindow, intervalMs = 16): () => void {
+export function forwardEvents(client: Pick<ChatClient, 'onEvent'>, getWindow: GetWindow, intervalMs = 16): EventStream {
   const batcher = createEventBatcher((batch) => {
     const win = getWindow()
     if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return
     win.webContents.send(IPC_EVENTS, batch)
   }, intervalMs)
   const off = client.onEvent((name, payload) => batcher.push(name, payload))
-  return () => {
+  const dispose = () => {
     off()
     batcher.flushNow()
   }
+  return Object.assign(dispose, { push: batcher.push })
 }
 
 /** Both directions at once, for index.ts. */
-export function bindIpc(client: Pick<ChatClient, 'handle' | 'onEvent'>, getWindow: GetWindow, allowedOrigin = APP_ORIGIN): () => void {
+export function bindIpc(client: Pick<ChatClient, 'handle' | 'onEvent'>, getWindow: GetWindow, allowedOrigin = APP_ORIGIN): EventStream {
   const offRequests = registerRequests(client, getWindow, allowedOrigin)
-  const offEvents = forwardEvents(client, getWindow)
-  return () => {
-    offEvents()
+  const events = forwardEvents(client, getWindow)
+  const dispose = () => {
+    events()
     offRequests()
   }
+  return Object.assign(dispose, { push: events.push })
 }

@@ -14,13 +14,30 @@ beforeAll(async () => {
 })
 
 describe('preload (DESIGN §3)', () => {
-  it('exposes only window.cht with request and on', () => {
+  it('exposes only window.cht with request, on and stageFiles', () => {
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1)
     expect(contextBridge.exposeInMainWorld.mock.calls[0][0]).toBe('cht')
-    expect(Object.keys(cht).sort()).toEqual(['on', 'request'])
+    expect(Object.keys(cht).sort()).toEqual(['on', 'request', 'stageFiles'])
     // One IPC listener, on the events channel only.
     expect(ipcRenderer.eventNames()).toEqual(['cht:events'])
     expect(ipcRenderer.listenerCount('cht:events')).toBe(1)
+  })
+
+  it('stageFiles hands main only the paths the preload itself took from real Files (DESIGN §3)', async () => {
+    ipcRenderer.invoke.mockClear()
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: [] })
+    const dropped = Object.assign(new File(['x'], 'a.txt'), { __path: '/home/u/a.txt' })
+    await cht.stageFiles([dropped])
+    expect(ipcRenderer.invoke).toHaveBeenCalledWith('cht:stage-files', ['/home/u/a.txt'])
+  })
+
+  it('stageFiles refuses what has no path (constructed Files, plain objects) without touching IPC', async () => {
+    ipcRenderer.invoke.mockClear()
+    const made = new File(['x'], '/etc/passwd')
+    expect(await cht.stageFiles([made])).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    expect(await cht.stageFiles([{ name: 'x', __path: '/etc/passwd' } as never])).toMatchObject({ ok: false })
+    expect(await cht.stageFiles('nope' as never)).toMatchObject({ ok: false })
+    expect(ipcRenderer.invoke).not.toHaveBeenCalled()
   })
 
   it('request goes through invoke on the request channel', async () => {

@@ -3,7 +3,7 @@
 // and renderer/bridge.ts are all derived from these maps; nothing crosses the bridge that is not here.
 import { z } from 'zod'
 import type {
-  AppError, Chat, ChatId, ConnectionState, Message, NotificationRequest, SessionInfo, Settings, User,
+  AppError, Chat, ChatId, ConnectionState, Message, NotificationRequest, SessionInfo, Settings, StagedFile, User,
 } from './model'
 
 const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
@@ -59,6 +59,7 @@ export const requestSchemas = {
     runInBackground: z.boolean().optional(),
     startAtLogin: z.boolean().optional(),
     zoomLevel: z.number().min(-5).max(5).optional(),
+    maxFileBytes: z.number().int().min(1024 * 1024).max(2 * 1024 * 1024 * 1024).optional(),
   }),
   'chats.setMuted': z.strictObject({ chatId, muted: z.boolean() }),
   /** The renderer reports whether the user can see the app (window focused and visible): no notification then. */
@@ -74,6 +75,22 @@ export const requestSchemas = {
   }),
   /** R4 add_member for each user, paced within the REST budget. */
   'groups.addMembers': z.strictObject({ chatId, userIds: z.array(z.string().min(1).max(64)).min(1).max(200) }),
+  /** Files (issue 4). Main's open dialog: the chosen files come back staged, as opaque ids. */
+  'files.pick': z.undefined(),
+  /** A pasted image (no path): its bytes are staged in main. */
+  'files.stageBytes': z.strictObject({
+    name: z.string().min(1).max(255),
+    mime: z.string().max(100).optional(),
+    bytes: z.instanceof(Uint8Array),
+  }),
+  /** Send staged files through the outbox (one file frame at a time per socket). */
+  'files.send': z.strictObject({ chatId, stagedIds: z.array(z.string().min(1).max(100)).min(1).max(50) }),
+  /** Stop a file that is being sent (or waits to be): nothing half-sent stays in the outbox. */
+  'files.cancel': z.strictObject({ chatId, key: messageKey }),
+  /** "Save as…" through main's save dialog; the name is sanitized, nothing is overwritten or opened. */
+  'files.save': z.strictObject({ url: z.string().url().max(4096), name: z.string().max(1000) }),
+  /** Reveal a file saved by `files.save` (by its opaque id) in the system file manager. */
+  'files.showSaved': z.strictObject({ savedId: z.string().min(1).max(100) }),
   /** R4 remove_member; removing yourself is leaving. */
   'groups.removeMember': z.strictObject({ chatId, userId: z.string().min(1).max(64) }),
 
@@ -118,6 +135,13 @@ export interface RequestResults {
   'groups.create': Chat
   'groups.addMembers': { added: string[]; failed: Array<{ userId: string; error: AppError }> }
   'groups.removeMember': void
+  'files.pick': StagedFile[]
+  'files.stageBytes': StagedFile
+  'files.send': { keys: string[] }
+  'files.cancel': void
+  /** `savedId` is undefined when the user cancelled the dialog. */
+  'files.save': { savedId?: string; warnedExecutable: boolean }
+  'files.showSaved': void
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -146,8 +170,10 @@ export interface Events {
   'notice': AppError
   /** A native notification was raised (main shows it; the renderer may reflect it). */
   'notification': NotificationRequest
-  /** Main asks the renderer to show a chat (notification click, tray, quick switch from the menu). */
+  /** Main asks the renderer to show a chat (notification click, tray). */
   'app.openChat': { chatId: ChatId }
+  /** The menu's "Go to chat…" (Ctrl/Cmd+K: the accelerator is the menu's, so the page never sees the key). */
+  'app.quickSwitch': null
   /** A group's members changed (R4 from this app, or seen in a re-read R5). */
   'members.changed': { chatId: ChatId; members: User[] }
 }
@@ -164,6 +190,11 @@ export const IPC_STAGE_FILES = 'cht:stage-files'
 export interface ChtBridge {
   request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<Result<RequestResult<N>>>
   on<N extends EventName>(name: N, listener: (payload: Events[N]) => void): () => void
+  /**
+   * Stage files the user dropped or picked in the page. The preload takes each path itself
+   * (`webUtils.getPathForFile`) and hands main only that; the page gets opaque staged ids back (DESIGN §3).
+   */
+  stageFiles(files: File[]): Promise<Result<StagedFile[]>>
 }
 
 /** Parse a request's arguments with its schema; returns an AppError instead of throwing. */
@@ -179,4 +210,4 @@ export function parseRequest<N extends RequestName>(
   return { ok: true, name: name as N, args: parsed.data as RequestArgs<N> }
 }
 
-export type { AppError, Chat, ChatId, ConnectionState, Message, SessionInfo, Settings, User }
+export type { AppError, Chat, ChatId, ConnectionState, Message, SessionInfo, Settings, StagedFile, User }

@@ -125,6 +125,17 @@ export interface Settings {
   startAtLogin: boolean
   /** Electron zoom level (0 = 100 %). */
   zoomLevel: number
+  /** Files larger than this are refused before they are read (issue 4). */
+  maxFileBytes: number
+}
+
+/** A file the user chose (drop, picker, paste), known to main by an opaque id: the renderer never sees a path. */
+export interface StagedFile {
+  id: string
+  name: string
+  size: number
+  mime?: string
+  isImage: boolean
 }
 
 /** What a native notification should say; decided by core (mute, DND, attention), shown by main. */

@@ -12,5 +12,6 @@ export function defaultSettings(serverOrigin: string): Settings {
     runInBackground: true,
     startAtLogin: false,
     zoomLevel: 0,
+    maxFileBytes: 25 * 1024 * 1024,
   }
 }

@@ -4,7 +4,9 @@
 import type { Events, EventName, MessageWindow } from '../../shared/contract'
 import type { Chat, ChatId, ConnectionState, Message, User } from '../../shared/model'
 import { ChtError } from './errors'
-import { Outbox, outboxMessage, type OutboxItem } from './outbox'
+import { canManageGroup, GroupManager, GroupTitles, mergeUser, type GroupHost } from './groups'
+import { Outbox, outboxMessage, type OutboxFile, type OutboxItem } from './outbox'
+import { Transfers, type TransferHost } from './transfers'
 import type { Clock, KeyValueStore } from './ports'
 import type { Rest } from './cht/rest'
 import { openSocket, type ChtSocket, type SocketStatus } from './cht/socket'
@@ -19,6 +21,10 @@ const MATCH_TOLERANCE_MS = 120_000
 const LIST_POLL_MS = 60_000
 /** Re-read after an unattributable file frame (Q8), coalesced. */
 const ATTRIBUTION_REREAD_MS = 1_500
+/** A frame from a room the list does not know yet: re-read the list once things calm down (issue 6). */
+const UNKNOWN_ROOM_REFRESH_MS = 2_000
+/** …but never more often than this on that account, whatever the frames do (PROTOCOL 1.5). */
+const MIN_TRIGGERED_REFRESH_GAP_MS = 10_000
 /** W2 1011 may mean "stored but echo failed" (Q9): re-check this many times before calling it failed. */
 const MAX_ATTEMPTS = 3
 
@@ -35,6 +41,10 @@ interface ChatState {
   /** Direct chats: R8 said the room does not exist yet (Q6) — it is created by our first text. */
   roomPending?: boolean
   rereadTimer?: ReturnType<typeof setTimeout>
+  /** Order of entry into the list: a refresh only prunes groups that were listed before it started. */
+  seq: number
+  /** Left or removed: late frames of its closing socket are ignored. */
+  dropped?: boolean
 }
 
 export interface ChatEngineOptions {
@@ -52,6 +62,8 @@ export interface ChatEngineOptions {
   listPollMs?: number
   /** A message from someone else arrived live (notifications decide from here: issue 5). */
   onIncoming?: (chat: Chat, message: Message, activeChat: ChatId | null) => void
+  /** Issue 4: the size cap for files (settings.maxFileBytes), read at send time. */
+  maxFileBytes?: () => number
 }
 
 export class ChatEngine {
@@ -67,11 +79,23 @@ export class ChatEngine {
   private readAtTimer?: ReturnType<typeof setTimeout>
   private backgroundLoad?: Promise<void>
   private lastConnection?: string
+  private chatSeq = 0
+  private refreshing?: Promise<void>
+  private lastRefreshAt = 0
+  private listRefreshTimer?: ReturnType<typeof setTimeout>
+  private readonly titles: GroupTitles
+  /** Create groups, manage members, profiles and the directory (issue 6). */
+  readonly groups: GroupManager
+  /** Streamed file sends (issue 4). */
+  private readonly transfers: Transfers
 
   constructor(private readonly o: ChatEngineOptions) {
     this.outbox = new Outbox(o.store)
     this.readAt = o.store.get<Record<ChatId, number>>('readAt') ?? {}
     this.directory.set(o.me.id, o.me)
+    this.titles = new GroupTitles(o.store)
+    this.groups = new GroupManager(this.groupHost())
+    this.transfers = new Transfers(this.transferHost())
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------------
@@ -91,8 +115,10 @@ export class ChatEngine {
   close(): void {
     if (this.readAtTimer) this.saveReadAt()
     this.closed = true
+    this.transfers.abortAll()
     clearInterval(this.listTimer)
     clearTimeout(this.changedTimer)
+    clearTimeout(this.listRefreshTimer)
     for (const s of this.chats.values()) {
       clearTimeout(s.rereadTimer)
       s.socket?.close()
@@ -105,6 +131,7 @@ export class ChatEngine {
     this.readAtTimer = undefined
     this.outbox.clear()
     this.o.store.delete('readAt')
+    this.titles.clear()
   }
 
   /** Resume from sleep, unlock, network back: reconnect now (histories are re-read on open). */
@@ -115,7 +142,17 @@ export class ChatEngine {
 
   // ---- the list (R3) -----------------------------------------------------------------------------------
 
-  async refreshList(): Promise<void> {
+  /** R3 + R3 PrivateGroup. Concurrent callers (poll, wake, an unknown room) share one read. */
+  refreshList(): Promise<void> {
+    this.refreshing ??= this.readList().finally(() => {
+      this.refreshing = undefined
+      this.lastRefreshAt = this.o.clock.now()
+    })
+    return this.refreshing
+  }
+
+  private async readList(): Promise<void> {
+    const listedBefore = this.chatSeq
     // Two requests, one after the other, through the shared bucket (never a fan-out: PROTOCOL 1.5).
     const groups = wire.groupsFromR3((await this.o.rest.get('api/groups/')).body, this.o.origin)
     const directs = wire.directsFromR3(
@@ -124,6 +161,12 @@ export class ChatEngine {
     )
     if (this.closed) return
     for (const chat of [...groups, ...directs]) this.upsertChat(chat)
+    // A group R3 no longer lists was left elsewhere or we were removed: it goes as a leave does. Only groups
+    // listed before this read began: one created meanwhile may be missing from an answer computed before it.
+    const listed = new Set(groups.map((c) => c.id))
+    for (const s of [...this.chats.values()]) {
+      if (s.chat.kind === 'group' && s.seq <= listedBefore && !listed.has(s.chat.id)) this.dropChat(s.chat.id)
+    }
     for (const s of this.chats.values()) {
       if (s.chat.kind === 'direct' && !s.chat.peerId) void this.resolveDirectPeer(s)
     }
@@ -140,7 +183,9 @@ export class ChatEngine {
       this.ensureSocket(existing)
       return existing
     }
-    const state: ChatState = { chat: { ...incoming, unread: 0 }, messages: [], history: 'none', needsReread: false, members: [] }
+    const state: ChatState = {
+      chat: { ...incoming, unread: 0 }, messages: [], history: 'none', needsReread: false, members: [], seq: ++this.chatSeq,
+    }
     this.chats.set(incoming.id, state)
     for (const item of this.outbox.forChat(incoming.id)) state.messages.push(outboxMessage(item, this.o.me))
     this.ensureSocket(state)
@@ -159,7 +204,13 @@ export class ChatEngine {
    */
   private view(s: ChatState): Chat {
     const last = this.lastSent(s)
-    return { ...s.chat, ...(last ? { lastMessage: wire.previewOf(last) } : {}) }
+    const c: Chat = { ...s.chat, ...(last ? { lastMessage: wire.previewOf(last) } : {}) }
+    if (c.kind === 'group') {
+      // Issue 6: the display title kept on this device (Q7) and who may manage members.
+      c.title = this.titles.get(c.slug) ?? c.title
+      c.canManage = canManageGroup(c, this.o.me)
+    }
+    return c
   }
 
   private state(chatId: ChatId): ChatState {
@@ -194,8 +245,11 @@ export class ChatEngine {
     if (s.chat.kind === 'group') {
       const body = (await this.o.rest.get(`api/groups/${encodeURIComponent(s.chat.slug!)}/chat/`)).body
       const h = wire.groupHistoryFromR5(body, { origin: this.o.origin, meId: this.o.me.id })
-      for (const u of h.directory) this.directory.set(u.id, u)
+      this.rememberUsers(h.directory)
+      this.rememberUsers(h.members)
+      const before = s.history === 'loaded' ? s.members.map((m) => m.id).join() : undefined
       s.members = h.members
+      if (before !== undefined && before !== h.members.map((m) => m.id).join()) this.emitMembers(s)
       s.chat = { ...s.chat, ...h.chat, id: s.chat.id, unread: s.chat.unread, membersCount: h.members.length }
       messages = h.messages
     } else {
@@ -205,7 +259,7 @@ export class ChatEngine {
       }
       const body = (await this.o.rest.get(`api/private-chat/${encodeURIComponent(s.chat.room.toLowerCase())}/`)).body
       const h = wire.directHistoryFromR9(body, { origin: this.o.origin, meId: this.o.me.id, peerId: s.chat.peerId })
-      this.directory.set(h.peer.id, h.peer)
+      this.rememberUsers([h.peer])
       s.members = [this.o.me, h.peer]
       s.chat = { ...s.chat, peerId: h.peer.id, title: h.peer.name || s.chat.title, avatarUrl: h.peer.avatarUrl }
       messages = h.messages.map((m) => (m.chatId === s.chat.id ? m : { ...m, chatId: s.chat.id }))
@@ -257,6 +311,7 @@ export class ChatEngine {
           file: twin.own && twin.file ? { ...h.file, ...twin.file, url: h.file?.url ?? twin.file.url } : h.file,
         } satisfies Partial<Message>)
         delete twin.error
+        delete twin.transfer
         updated.push(twin)
         next.push(twin)
       } else {
@@ -409,8 +464,9 @@ export class ChatEngine {
     return false
   }
 
-  rememberUsers(users: User[]): void {
-    for (const u of users) this.directory.set(u.id, u)
+  /** R6 entries replace (`authoritative`); partial sources (R5, R4, R8, R9) merge into what is known (Q2). */
+  rememberUsers(users: User[], authoritative = false): void {
+    for (const u of users) this.directory.set(u.id, authoritative ? u : mergeUser(this.directory.get(u.id), u))
   }
 
   send(chatId: ChatId, typed: string): { key: string } {
@@ -446,6 +502,23 @@ export class ChatEngine {
     this.o.emit('messages.removed', { chatId, keys: [key] })
   }
 
+  /** Issue 4: files into the outbox as own messages at once (checks and streaming: transfers.ts). */
+  sendFiles(chatId: ChatId, files: OutboxFile[]): { keys: string[] } {
+    const s = this.state(chatId)
+    this.transfers.check(s.chat, !!s.roomPending, files)
+    const now = this.o.clock.now()
+    const msgs = files.map((f) => outboxMessage(this.outbox.add(chatId, '', now, f), this.o.me))
+    s.messages.push(...msgs)
+    this.o.emit('messages.added', { chatId, messages: msgs })
+    this.drain(s)
+    return { keys: msgs.map((m) => m.key) }
+  }
+
+  cancelFile(chatId: ChatId, key: string): void {
+    this.state(chatId)
+    this.transfers.cancel(chatId, key)
+  }
+
   /** Start (or find) the one-to-one chat with a user (R8, Q6). */
   async startDirect(userIdRaw: string): Promise<Chat> {
     const userId = wire.normalizeUuid(userIdRaw)
@@ -455,7 +528,7 @@ export class ChatEngine {
     if (existing) return this.view(existing)
     const r = await this.o.rest.get(`api/privatechat/${userId}/`)
     const resolved = wire.roomFromR8(r.body, r.status)
-    this.directory.set(resolved.peer.id, { ...this.directory.get(resolved.peer.id), ...resolved.peer })
+    this.rememberUsers([resolved.peer])
     const peer = this.directory.get(resolved.peer.id) ?? resolved.peer
     const s = this.upsertChat({
       id: chatId, kind: 'direct', title: peer.name, peerId: peer.id, room: resolved.room,
@@ -560,11 +633,16 @@ export class ChatEngine {
   }
 
   private onFrame(s: ChatState, raw: unknown): void {
+    if (s.dropped) return
+    // A room the list does not hold (any more): the list is what is stale (issue 6 discovery).
+    if (this.chats.get(s.chat.id) !== s) return this.scheduleListRefresh()
     const frame = s.chat.kind === 'group' ? wire.frameFromW1(raw, this.o.origin) : wire.frameFromW2(raw, this.o.origin)
     if (!frame) return
     const now = this.o.clock.now()
     const me = this.o.me
     const chatId = s.chat.id
+    // Q8/Q9: a file frame while an own file awaits its echo settles it (attribution from the outbox).
+    if (frame.kind === 'file' && this.transfers.settleEcho(chatId, frame.fileUrl, frame.at ?? now)) return
     let own: boolean
     if (frame.kind === 'file') {
       // Q8: the name in a file frame is the receiver's own. Ours only if we have a file in flight (outbox);
@@ -617,6 +695,8 @@ export class ChatEngine {
       text: frame.text, at: frame.at ?? now, own, status: 'sent', ...(file ? { file } : {}),
     }
     this.appendLive(s, msg)
+    // The peer wrote into a room R3 has not shown us yet (Q6): it exists now — let R3 confirm it.
+    if (s.chat.kind === 'direct' && s.roomPending && !own) this.scheduleListRefresh()
   }
 
   private appendLive(s: ChatState, msg: Message): void {
@@ -633,7 +713,7 @@ export class ChatEngine {
     }
     if (this.active === chatId) this.markRead(s)
     else if (!msg.own) s.chat.unread++
-    if (!msg.own) this.o.onIncoming?.(s.chat, msg, this.active)
+    if (!msg.own) this.o.onIncoming?.(this.view(s), msg, this.active)
     this.changed()
   }
 
@@ -665,6 +745,9 @@ export class ChatEngine {
     for (let item = this.outbox.nextPending(chat.id); item; item = this.outbox.nextPending(chat.id)) {
       // A new one-to-one room is created by the first text (W2): send only that one, then wait for R8 (Q6).
       if (chat.kind === 'direct' && s.roomPending && this.outbox.hasInflight(chat.id)) return
+      // Issue 4: one file at a time, streamed; whatever was queued after it waits until it is written (FIFO).
+      if (this.transfers.busy(chat.id)) return
+      if (item.file) return this.transfers.start(chat.id, item, socket, chat.kind === 'direct' ? chat.peerId : undefined)
       const frame = chat.kind === 'group'
         ? wire.textFrameW1(item.text)
         : wire.textFrameW2(item.text, chat.peerId!)
@@ -680,6 +763,119 @@ export class ChatEngine {
     if (i < 0) return
     s.messages[i] = outboxMessage(item, this.o.me)
     this.o.emit('messages.updated', { chatId: s.chat.id, messages: [s.messages[i]] })
+  }
+
+  /** The narrow view of this engine that transfers.ts works through (issue 4). */
+  private transferHost(): TransferHost {
+    const withChat = (chatId: ChatId, f: (s: ChatState) => void) => {
+      const s = this.chats.get(chatId)
+      if (s) f(s)
+    }
+    return {
+      outbox: this.outbox,
+      clock: this.o.clock,
+      emit: this.o.emit,
+      maxBytes: () => this.o.maxFileBytes?.() ?? Number.MAX_SAFE_INTEGER,
+      message: (chatId, key) => this.chats.get(chatId)?.messages.find((m) => m.key === key),
+      settled: (chatId, item) => withChat(chatId, (s) => {
+        this.afterSettle(s, item)
+        this.changed()
+      }),
+      drain: (chatId) => withChat(chatId, (s) => this.drain(s)),
+      updated: (chatId, item) => withChat(chatId, (s) => this.updateOutboxMessage(s, item)),
+      removed: (chatId, key) => withChat(chatId, (s) => {
+        s.messages = s.messages.filter((m) => m.key !== key)
+        this.o.emit('messages.removed', { chatId, keys: [key] })
+      }),
+    }
+  }
+
+  // ---- groups and members (issue 6) --------------------------------------------------------------------
+
+  /** The narrow view of this engine that groups.ts works through. */
+  private groupHost(): GroupHost {
+    return {
+      rest: this.o.rest,
+      origin: this.o.origin,
+      me: this.o.me,
+      clock: this.o.clock,
+      group: (chatId) => {
+        const s = this.chats.get(chatId)
+        if (!s || s.chat.kind !== 'group') throw new ChtError('not-found', chatId)
+        return this.view(s)
+      },
+      setGroupTitle: (slug, title) => {
+        this.titles.set(slug, title)
+        this.changed()
+      },
+      adoptGroup: (chat, members) => {
+        const s = this.upsertChat(chat)
+        if (s.history === 'none') {
+          // A new group has no history to read now; its socket's first open re-reads it (onSocketOpen).
+          s.history = 'loaded'
+          s.members = members
+        }
+        this.changed()
+        return this.view(s)
+      },
+      refreshMembers: (chatId, fallback) => this.refreshMembers(chatId, fallback),
+      dropChat: (chatId) => this.dropChat(chatId),
+      rememberUsers: (users, authoritative) => this.rememberUsers(users, authoritative),
+      knownUsers: () => this.knownUsers(),
+      user: (id) => this.directory.get(id),
+    }
+  }
+
+  private emitMembers(s: ChatState): void {
+    this.o.emit('members.changed', { chatId: s.chat.id, members: s.members.map((m) => this.directory.get(m.id) ?? m) })
+  }
+
+  /** After an R4 change: re-read R5 (a read already under way began before the change) and tell the UI. */
+  private async refreshMembers(chatId: ChatId, fallback: (members: User[]) => User[]): Promise<void> {
+    const s = this.chats.get(chatId)
+    if (!s) return
+    const wasLoaded = s.history === 'loaded'
+    try {
+      await s.loading?.catch(() => undefined)
+      await this.loadHistory(s)
+      // A loaded history announces its own member changes (readHistory); a first read does not.
+      if (!wasLoaded) this.emitMembers(s)
+    } catch {
+      s.members = fallback(s.members)
+      s.chat.membersCount = s.members.length
+      this.emitMembers(s)
+      this.changed()
+    }
+  }
+
+  /** Left, or removed by someone else: the chat goes, its socket stops, nothing stays queued for it. */
+  private dropChat(chatId: ChatId): void {
+    const s = this.chats.get(chatId)
+    if (!s) return
+    s.dropped = true
+    this.chats.delete(chatId)
+    clearTimeout(s.rereadTimer)
+    s.socket?.close()
+    s.socket = undefined
+    // What was typed for a chat we are no longer in can never be delivered: discarded, failed ones too.
+    for (const item of this.outbox.forChat(chatId)) this.outbox.remove(item.key)
+    if (chatId in this.readAt) {
+      delete this.readAt[chatId]
+      this.saveReadAtSoon()
+    }
+    if (this.active === chatId) this.active = null
+    this.changed()
+    this.connectionChanged()
+  }
+
+  /** Debounced list re-read for frames from rooms the list does not know; spaced from the last read (1.5). */
+  private scheduleListRefresh(): void {
+    if (this.listRefreshTimer || this.closed) return
+    const wait = Math.max(UNKNOWN_ROOM_REFRESH_MS, this.lastRefreshAt + MIN_TRIGGERED_REFRESH_GAP_MS - this.o.clock.now())
+    this.listRefreshTimer = setTimeout(() => {
+      this.listRefreshTimer = undefined
+      void this.refreshList().catch(() => undefined)
+    }, wait)
   }
 
   // ---- connection state -------------------------------------------------------------------------------

@@ -3,13 +3,17 @@
 import {
   parseRequest, type EventName, type Events, type RequestArgs, type RequestName, type RequestResults, type Result,
 } from '../../shared/contract'
-import type { ConnectionState, SessionInfo, Settings, User } from '../../shared/model'
+import type { ConnectionState, SessionInfo, Settings, StagedFile, User } from '../../shared/model'
 import { ChatEngine, type ChatEngineOptions } from './chats'
 import { createRest, type Rest } from './cht/rest'
 import * as wire from './cht/wire'
 import { ChtError, toAppError } from './errors'
 import { defaultSettings } from '../../shared/settings'
-import { MediaCache } from './media'
+import { MediaCache, MediaDiskCache } from './media'
+import { Staging } from './files'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { markMuted, Notifier, withMuted } from './notify'
 import { systemClock, type Ports } from './ports'
 
 export type { Ports } from './ports'
@@ -45,6 +49,11 @@ export interface ChatClient {
   wake(): void
   /** The engine of the signed-in session, for tests and benchmarks. */
   readonly engine: ChatEngine | undefined
+  /**
+   * Issue 4: stage files by path — ONLY for paths main obtained itself (the preload's stage channel, after its
+   * sender check). No request can name a path. Never throws.
+   */
+  stagePaths(paths: string[]): Promise<Result<StagedFile[]>>
 }
 
 export function createChatClient(opts: ChatClientOptions): ChatClient {
@@ -62,6 +71,15 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     ...ports.store.get<Partial<Settings>>('settings'),
   }
   if (opts.serverOrigin && !ports.store.get('session')) settings.serverOrigin = opts.serverOrigin
+
+  // Issue 5: notification rules (notify.ts) and the chat the renderer shows, kept while the window is unfocused.
+  const notifier = new Notifier({ clock, getSettings: () => settings, emit: (n) => emit('notification', n) })
+  let viewing: string | null = null
+
+  // Issue 4: staged files, pasted bytes waiting in the outbox, and the media cache live under one private folder.
+  const cacheRoot = ports.cacheDir ?? join(tmpdir(), `cht-cache-${process.pid}`)
+  const staging = new Staging({ outgoingDir: join(cacheRoot, 'outgoing'), maxBytes: () => settings.maxFileBytes, clock })
+  const mediaDisk = new MediaDiskCache(join(cacheRoot, 'media'))
 
   let token: string | null = null
   let session: SessionInfo | null = null
@@ -112,13 +130,16 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       store: ports.store,
       clock,
       getToken: () => token,
-      emit,
+      // Chats leave core with their mute flag.
+      emit: (name, payload) => emit(name, name === 'chats.changed' ? (withMuted(payload as never, settings) as never) : payload),
+      onIncoming: (chat, message, active) => notifier.incoming(chat, message, active),
+      maxFileBytes: () => settings.maxFileBytes,
       onSocketAuthFailed: () => void reauthenticate(),
       socketOptions: opts.socket,
       listPollMs: opts.listPollMs,
     })
     const e = engine
-    media = new MediaCache(rest!, (url) => e.isKnownAvatar(url))
+    media = new MediaCache(rest!, (url) => e.isKnownAvatar(url), mediaDisk)
     emit('session.changed', session)
     emit('connection.changed', { status: 'connecting' })
     await engine.start().catch((e: unknown) => {
@@ -148,7 +169,10 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
   async function endSession(forget: boolean): Promise<void> {
     engine?.close()
+    notifier.close()
+    viewing = null
     if (forget) {
+      staging.clear()
       engine?.clearLocalState()
       await ports.secrets.clear()
       ports.store.delete('session')
@@ -179,25 +203,28 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     },
     'session.signOut': () => endSession(true),
     'connection.get': () => connection,
-    'chats.list': () => requireEngine().list(),
-    'chats.open': ({ chatId, limit }) => requireEngine().open(chatId, limit),
-    'chats.blur': () => engine?.blur(),
+    'chats.list': () => withMuted(requireEngine().list(), settings),
+    'chats.open': async ({ chatId, limit }) => {
+      const e = requireEngine()
+      viewing = chatId
+      notifier.reset(chatId)
+      const r = await e.open(chatId, limit)
+      // Opened while the window is in the background (a notification click racing the focus report): not read yet.
+      if (!notifier.focused && viewing === chatId) e.blur()
+      return { ...r, chat: markMuted(r.chat, settings) }
+    },
+    'chats.blur': () => {
+      viewing = null
+      engine?.blur()
+    },
     'chats.members': ({ chatId }) => requireEngine().members(chatId),
     'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
     'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),
     'messages.retry': ({ chatId, key }) => requireEngine().retry(chatId, key),
     'messages.discard': ({ chatId, key }) => requireEngine().discard(chatId, key),
-    'users.list': async () => {
-      const e = requireEngine()
-      try {
-        e.rememberUsers(wire.usersFromR6((await rest!.get('api/users-info/')).body, session!.serverOrigin))
-      } catch (err) {
-        // R6 is a 500 while any user lacks a profile (1.2): the directory from R5 still serves.
-        if (!(err instanceof ChtError) || err.code !== 'server') throw err
-      }
-      return e.knownUsers().sort((a, b) => a.name.localeCompare(b.name))
-    },
-    'direct.start': ({ userId }) => requireEngine().startDirect(userId),
+    // R6 (cached ~60 s) with memberships and superuser flags; R5's users when R6 is a 500 (groups.ts).
+    'users.list': () => requireEngine().groups.users(),
+    'direct.start': async ({ userId }) => markMuted(await requireEngine().startDirect(userId), settings),
     'media.get': ({ url }) => {
       if (!media || !session) throw new ChtError('auth.invalid', 'not signed in')
       return media.get(url, session.serverOrigin)
@@ -210,13 +237,64 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       return settings
     },
     'app.openExternal': ({ url }) => (opts.openExternal ? opts.openExternal(url) : false),
-    // PLACEHOLDERS being implemented right now (issue 5: mute/attention; issue 6: profiles/groups) — replace, never ship.
-    'chats.setMuted': () => { throw new ChtError('unknown', 'not implemented yet') },
-    'app.attention': () => { throw new ChtError('unknown', 'not implemented yet') },
-    'profiles.list': () => { throw new ChtError('unknown', 'not implemented yet') },
-    'groups.create': () => { throw new ChtError('unknown', 'not implemented yet') },
-    'groups.addMembers': () => { throw new ChtError('unknown', 'not implemented yet') },
-    'groups.removeMember': () => { throw new ChtError('unknown', 'not implemented yet') },
+    // Issue 5 (notify.ts): per-chat mute and whether the user can see the app decide what notifies.
+    'chats.setMuted': ({ chatId, muted }) => {
+      const others = settings.mutedChats.filter((id) => id !== chatId)
+      settings = { ...settings, mutedChats: muted ? [...others, chatId] : others }
+      ports.store.set('settings', settings)
+      if (muted) notifier.reset(chatId)
+      emit('settings.changed', settings)
+      if (engine) emit('chats.changed', withMuted(engine.list(), settings))
+    },
+    'app.attention': async ({ focused }) => {
+      notifier.focused = focused
+      const e = engine
+      if (!e) return
+      // An unfocused window is not being read: the open chat's unread count rises and it notifies.
+      if (!focused) return e.blur()
+      if (viewing) {
+        notifier.reset(viewing)
+        await e.open(viewing, 1).catch(() => undefined)
+      }
+    },
+    // Issue 6 (groups.ts): R7 get-all, R2 with name == slug (Q7), R4 paced one at a time, leave = remove self.
+    'profiles.list': () => requireEngine().groups.profiles(),
+    'groups.create': (args) => requireEngine().groups.create(args),
+    'groups.addMembers': ({ chatId, userIds }) => requireEngine().groups.addMembers(chatId, userIds),
+    'groups.removeMember': ({ chatId, userId }) => requireEngine().groups.removeMember(chatId, userId),
+    // Issue 4: staging (files.ts), streamed sends through the outbox (transfers.ts), saving through main's dialogs.
+    'files.pick': async () => {
+      const paths = (await ports.dialogs?.pickFiles()) ?? []
+      return paths.length ? staging.stagePaths(paths) : []
+    },
+    'files.stageBytes': ({ name, mime, bytes }) => staging.stageBytes(name, mime, bytes),
+    'files.send': ({ chatId, stagedIds }) => {
+      const e = requireEngine()
+      const ids = [...new Set(stagedIds)]
+      const files = staging.peek(ids).map(({ path, name, size, mime, isImage, temp }) => ({ path, name, size, mime, isImage, temp }))
+      const r = e.sendFiles(chatId, files) // throws before anything is queued (first-in-direct, too large…)
+      staging.take(ids)
+      return r
+    },
+    'files.cancel': ({ chatId, key }) => requireEngine().cancelFile(chatId, key),
+    'files.save': async ({ url, name }) => {
+      const r = rest
+      if (!r || !session) throw new ChtError('auth.invalid', 'not signed in')
+      if (!ports.dialogs) throw new ChtError('unknown', 'no save dialog here')
+      // Only the server's own uploads (Q5b); the renderer cannot make main download from anywhere else.
+      const src = wire.fileUrl(url, session.serverOrigin)
+      if (!src) throw new ChtError('forbidden', 'media host')
+      return ports.dialogs.saveFile({
+        name,
+        write: async (dest) => {
+          await r.downloadToFile(src, dest, { maxBytes: Number.MAX_SAFE_INTEGER })
+        },
+      })
+    },
+    'files.showSaved': async ({ savedId }) => {
+      if (!ports.dialogs) throw new ChtError('not-found', 'saved file')
+      await ports.dialogs.showSaved(savedId)
+    },
   }
 
   const client: ChatClient = {
@@ -237,6 +315,13 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const r = await client.handle(name, args)
       if (!r.ok) throw new ChtError(r.error.code, r.error.detail)
       return r.value as RequestResults[typeof name]
+    },
+    async stagePaths(paths) {
+      try {
+        return { ok: true, value: await staging.stagePaths(paths) }
+      } catch (e) {
+        return { ok: false, error: toAppError(e) }
+      }
     },
     onEvent(listener) {
       listeners.add(listener)
@@ -265,6 +350,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     async close() {
       closed = true
       unwake?.()
+      notifier.close()
       engine?.close()
     },
     wake() {

@@ -2,15 +2,28 @@
 // chat over the socket, and settled only by the server's echo (PROTOCOL Q9: frames carry no ids, the echo is
 // the only acknowledgement). It survives restarts; a rejected item stays visible as failed until retried or
 // discarded. Nothing the user typed is silently lost.
-import type { ChatId, ErrorCode, Message, User } from '../../shared/model'
+import type { Attachment, ChatId, ErrorCode, Message, User } from '../../shared/model'
 import type { KeyValueStore } from './ports'
 
 export type OutboxStatus = 'pending' | 'inflight' | 'failed'
 
+/** A file in the outbox (issue 4): where its bytes are, and the user's original name (the server loses it: Q5b). */
+export interface OutboxFile {
+  path: string
+  name: string
+  size: number
+  mime?: string
+  isImage: boolean
+  /** Our own copy of pasted bytes: deleted when the item leaves the outbox. */
+  temp?: boolean
+}
+
 export interface OutboxItem {
   key: string
   chatId: ChatId
+  /** '' for files. */
   text: string
+  file?: OutboxFile
   createdAt: number
   status: OutboxStatus
   error?: ErrorCode
@@ -23,6 +36,8 @@ const STORE_KEY = 'outbox'
 
 export class Outbox {
   private items: OutboxItem[]
+  /** Called for every item that leaves the outbox (settled, discarded, cancelled, cleared): temp files go. */
+  onDrop?: (item: OutboxItem) => void
 
   constructor(private readonly store: KeyValueStore) {
     // After a restart nothing is in flight any more: whatever was sent is either in the history or not.
@@ -35,8 +50,8 @@ export class Outbox {
     this.store.set(STORE_KEY, this.items)
   }
 
-  add(chatId: ChatId, text: string, now: number): OutboxItem {
-    const item: OutboxItem = { key: `o:${crypto.randomUUID()}`, chatId, text, createdAt: now, status: 'pending' }
+  add(chatId: ChatId, text: string, now: number, file?: OutboxFile): OutboxItem {
+    const item: OutboxItem = { key: `o:${crypto.randomUUID()}`, chatId, text, createdAt: now, status: 'pending', ...(file ? { file } : {}) }
     this.items.push(item)
     this.save()
     return item
@@ -75,10 +90,11 @@ export class Outbox {
 
   /** Q9: the echo of an own frame settles the oldest in-flight item of that chat with the same content. */
   settleEcho(chatId: ChatId, text: string): OutboxItem | undefined {
-    const i = this.items.findIndex((x) => x.chatId === chatId && x.status === 'inflight' && x.text === text)
+    const i = this.items.findIndex((x) => x.chatId === chatId && x.status === 'inflight' && !x.file && x.text === text)
     if (i < 0) return undefined
     const [item] = this.items.splice(i, 1)
     this.save()
+    this.onDrop?.(item)
     return item
   }
 
@@ -104,11 +120,13 @@ export class Outbox {
     if (i < 0) return undefined
     const [item] = this.items.splice(i, 1)
     this.save()
+    this.onDrop?.(item)
     return item
   }
 
   /** Sign-out: what was not sent belongs to the account that typed it. */
   clear(): void {
+    for (const item of this.items) this.onDrop?.(item)
     this.items = []
     this.save()
   }
@@ -126,5 +144,13 @@ export function outboxMessage(item: OutboxItem, me: User): Message {
     own: true,
     status: item.status === 'failed' ? 'failed' : 'sending',
     ...(item.error ? { error: item.error } : {}),
+    ...(item.file ? fileParts(item.file) : {}),
   }
+}
+
+/** An own file not yet on the server: no URL yet (''), the original name, and progress from 0. */
+function fileParts(f: OutboxFile): Pick<Message, 'file' | 'transfer'> {
+  const file: Attachment = { url: '', name: f.name, size: f.size, isImage: f.isImage }
+  if (f.mime) file.mime = f.mime
+  return { file, transfer: { sent: 0, total: f.size } }
 }

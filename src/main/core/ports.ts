@@ -29,12 +29,32 @@ export interface OnlineHints {
   onWake(listener: () => void): () => void
 }
 
+/**
+ * Native file dialogs and the file manager (Electron: dialog + shell; issue 4). Core never learns where a
+ * saved file went: it gets an opaque id back.
+ */
+export interface FileDialogs {
+  /** The open dialog: absolute paths of the chosen files, [] when cancelled. */
+  pickFiles(): Promise<string[]>
+  /**
+   * "Save as…" with `name` as the (unsanitized) default; never overwrites. `write(dest)` creates `dest`, which must
+   * not exist yet. `savedId` is undefined when the user cancelled.
+   */
+  saveFile(req: { name: string; write: (destPath: string) => Promise<void> }): Promise<{ savedId?: string; warnedExecutable: boolean }>
+  /** Reveal a saved file in the system file manager. */
+  showSaved(savedId: string): Promise<void> | void
+}
+
 export interface Ports {
   secrets: SecretStore
   store: KeyValueStore
   clock?: Clock
   sso?: SsoLogin
   online?: OnlineHints
+  /** Issue 4: open/save dialogs. Without it `files.pick` answers [] and `files.save` is refused. */
+  dialogs?: FileDialogs
+  /** Issue 4: a private folder for the media cache and pasted files waiting in the outbox (default: a temp dir). */
+  cacheDir?: string
 }
 
 export const systemClock: Clock = { now: () => Date.now() }

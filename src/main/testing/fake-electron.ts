@@ -14,6 +14,13 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined
   sent: Array<[string, unknown]> = []
   destroyed = false
+  zoomLevel = 0
+  setZoomLevel(level: number): void {
+    this.zoomLevel = level
+  }
+  getZoomLevel(): number {
+    return this.zoomLevel
+  }
   setWindowOpenHandler(h: FakeWebContents['windowOpenHandler']): void {
     this.windowOpenHandler = h
   }
@@ -43,6 +50,13 @@ export class BrowserWindow extends EventEmitter {
   bounds = { x: 0, y: 0, width: 0, height: 0 }
   maximized = false
   shown = false
+  visible = false
+  focused = false
+  minimized = false
+  title = ''
+  /** Every flashFrame(flag) call, in order. */
+  flashes: boolean[] = []
+  overlay: { image: FakeNativeImage | null; description: string } | undefined
   constructor(public options: Record<string, unknown> & { webPreferences?: Record<string, unknown> }) {
     super()
     const o = options as { x?: number; y?: number; width?: number; height?: number }
@@ -58,8 +72,11 @@ export class BrowserWindow extends EventEmitter {
   }
   close(): void {
     if (this.destroyed) return
-    this.emit('close', { preventDefault() {} })
+    let prevented = false
+    this.emit('close', { preventDefault: () => { prevented = true } })
+    if (prevented) return
     this.destroyed = true
+    this.visible = false
     this.webContents.destroyed = true
     this.emit('closed')
   }
@@ -76,13 +93,155 @@ export class BrowserWindow extends EventEmitter {
     this.maximized = true
   }
   isMinimized(): boolean {
-    return false
+    return this.minimized
   }
-  restore(): void {}
+  minimize(): void {
+    this.minimized = true
+    this.blur()
+  }
+  restore(): void {
+    this.minimized = false
+  }
+  show(): void {
+    this.shown = true
+    this.visible = true
+  }
+  hide(): void {
+    this.visible = false
+    this.blur()
+    this.emit('hide')
+  }
+  isVisible(): boolean {
+    return this.visible
+  }
+  isFocused(): boolean {
+    return this.focused
+  }
+  focus(): void {
+    if (this.focused) return
+    this.focused = true
+    this.emit('focus')
+  }
+  /** Another app took the focus. */
+  blur(): void {
+    if (!this.focused) return
+    this.focused = false
+    this.emit('blur')
+  }
+  setTitle(title: string): void {
+    this.title = title
+  }
+  getTitle(): string {
+    return this.title
+  }
+  flashFrame(flag: boolean): void {
+    this.flashes.push(flag)
+  }
+  setOverlayIcon(image: FakeNativeImage | null, description: string): void {
+    this.overlay = { image, description }
+  }
+}
+
+export class FakeNativeImage {
+  constructor(public buffer: Buffer = Buffer.alloc(0), public scaleFactor = 1) {}
+  isEmpty(): boolean {
+    return this.buffer.length === 0
+  }
+  toPNG(): Buffer {
+    return this.buffer
+  }
+}
+
+export const nativeImage = {
+  createFromBuffer: (buffer: Buffer, opts?: { scaleFactor?: number }) => new FakeNativeImage(buffer, opts?.scaleFactor ?? 1),
+  createEmpty: () => new FakeNativeImage(),
+}
+
+export class Notification extends EventEmitter {
+  static instances: Notification[] = []
+  static supported = true
+  static isSupported(): boolean {
+    return Notification.supported
+  }
+  shown = false
+  closed = false
+  constructor(public options: { title?: string; body?: string; silent?: boolean; icon?: unknown }) {
+    super()
+    Notification.instances.push(this)
+  }
   show(): void {
     this.shown = true
   }
-  focus(): void {}
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.emit('close', {})
+  }
+  /** The user clicked it. */
+  click(): void {
+    this.emit('click', {})
+  }
+}
+
+export interface FakeMenuItem {
+  label?: string
+  role?: string
+  type?: string
+  accelerator?: string
+  enabled?: boolean
+  visible?: boolean
+  checked?: boolean
+  click?: (...args: unknown[]) => void
+  submenu?: FakeMenuItem[] | FakeMenu
+}
+
+export class FakeMenu {
+  constructor(public items: FakeMenuItem[]) {}
+  /** The item at a label path, e.g. find('Do Not Disturb', '1 hour'). */
+  find(...labels: string[]): FakeMenuItem | undefined {
+    let items: FakeMenuItem[] | undefined = this.items
+    let found: FakeMenuItem | undefined
+    for (const label of labels) {
+      found = items?.find((i) => i.label === label)
+      const sub: FakeMenuItem[] | FakeMenu | undefined = found?.submenu
+      items = sub instanceof FakeMenu ? sub.items : sub
+    }
+    return found
+  }
+}
+
+export const Menu = {
+  applicationMenu: null as FakeMenu | null,
+  buildFromTemplate: (template: FakeMenuItem[]) => new FakeMenu(template),
+  setApplicationMenu: (menu: FakeMenu | null) => {
+    Menu.applicationMenu = menu
+  },
+}
+
+export class Tray extends EventEmitter {
+  static instances: Tray[] = []
+  menu: FakeMenu | null = null
+  tooltip = ''
+  destroyed = false
+  constructor(public image: FakeNativeImage) {
+    super()
+    Tray.instances.push(this)
+  }
+  setImage(image: FakeNativeImage): void {
+    this.image = image
+  }
+  setToolTip(tip: string): void {
+    this.tooltip = tip
+  }
+  setContextMenu(menu: FakeMenu | null): void {
+    this.menu = menu
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
 }
 
 export class FakeCookies extends EventEmitter {}
@@ -133,6 +292,16 @@ export const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: vi.fn(() => true),
   quit: vi.fn(),
   whenReady: () => Promise.resolve(),
+  badgeCount: 0,
+  setBadgeCount: vi.fn((n?: number) => {
+    app.badgeCount = n ?? 0
+    return true
+  }),
+  loginItem: { openAtLogin: false } as { openAtLogin: boolean },
+  setLoginItemSettings: vi.fn((s: { openAtLogin?: boolean }) => {
+    app.loginItem = { openAtLogin: !!s.openAtLogin }
+  }),
+  getLoginItemSettings: () => ({ ...app.loginItem }),
 })
 
 export const protocol = {
@@ -162,6 +331,11 @@ export const ipcMain = {
 export const ipcRenderer = Object.assign(new EventEmitter(), {
   invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
 })
+
+/** The path Electron would give a dropped File; tests mark such files with `__path`. */
+export const webUtils = {
+  getPathForFile: vi.fn((f: File) => (f as File & { __path?: string }).__path ?? ''),
+}
 
 export const contextBridge = { exposeInMainWorld: vi.fn() }
 
@@ -196,10 +370,16 @@ export function resetFakeElectron(): void {
   net.online = true
   powerMonitor.removeAllListeners()
   screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]
+  app.badgeCount = 0
+  app.loginItem = { openAtLogin: false }
+  Notification.instances = []
+  Notification.supported = true
+  Tray.instances = []
+  Menu.applicationMenu = null
   vi.clearAllMocks()
 }
 
 export default {
   app, BrowserWindow, protocol, session, screen, shell, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
-  powerMonitor, net,
+  powerMonitor, net, Notification, Tray, Menu, nativeImage,
 }

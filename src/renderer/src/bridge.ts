@@ -1,6 +1,6 @@
 // The ONLY file that touches window.cht (DESIGN §3). Everything else calls request()/on() from here.
 import type { ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult } from '@shared/contract'
-import type { ErrorCode } from '@shared/model'
+import type { ErrorCode, StagedFile } from '@shared/model'
 
 /** A failed request, carrying the translatable code (render with i18n `errors.<code>`). */
 export class BridgeError extends Error {
@@ -34,6 +34,23 @@ export async function request<N extends RequestName>(name: N, ...args: ArgsOf<N>
   let res
   try {
     res = await bridge().request(name, args[0] as RequestArgs<N>)
+  } catch (e) {
+    if (e instanceof BridgeError) throw e
+    throw new BridgeError('unknown', e instanceof Error ? e.message : undefined)
+  }
+  if (!res || typeof res !== 'object') throw new BridgeError('bad-response')
+  if (res.ok) return res.value
+  throw new BridgeError(res.error?.code ?? 'unknown', res.error?.detail)
+}
+
+/**
+ * Stage files the user dropped or picked (DESIGN §3): the preload reads their paths itself and main answers with
+ * opaque ids. Resolves with the staged files, rejects with a BridgeError.
+ */
+export async function stageFiles(files: File[]): Promise<StagedFile[]> {
+  let res
+  try {
+    res = await bridge().stageFiles(files)
   } catch (e) {
     if (e instanceof BridgeError) throw e
     throw new BridgeError('unknown', e instanceof Error ? e.message : undefined)

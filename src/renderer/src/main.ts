@@ -6,6 +6,10 @@ import './styles/main.css'
 import App from './App.vue'
 import { createAppRouter } from './router'
 import { i18n } from './i18n'
+import { guardWindowDrops } from './files'
+
+// A file or link dropped outside a drop zone must never navigate the window away from the app.
+guardWindowDrops(window)
 
 // Pinia before the router: the router guard reads the session store.
 const app = createApp(App)

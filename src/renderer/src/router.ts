@@ -4,6 +4,7 @@ import { useSettingsStore } from './stores/settings'
 import SignInView from './views/SignInView.vue'
 import ChatsView from './views/ChatsView.vue'
 import SettingsView from './views/SettingsView.vue'
+import PeopleView from './views/PeopleView.vue'
 
 // Hash history: served from app:// in Electron and http:// in the e2e host; never navigates the window.
 export function createAppRouter(): Router {
@@ -14,6 +15,7 @@ export function createAppRouter(): Router {
       { path: '/signin', name: 'signin', component: SignInView, meta: { public: true } },
       { path: '/chats/:chatId?', name: 'chats', component: ChatsView, props: true },
       { path: '/settings', name: 'settings', component: SettingsView },
+      { path: '/people', name: 'people', component: PeopleView },
       { path: '/:rest(.*)*', redirect: { name: 'chats' } },
     ],
   })

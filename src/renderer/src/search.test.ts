@@ -27,4 +27,38 @@ describe('normalizeForSearch', () => {
     expect(matchesSearch('Design team', 'sales')).toBe(false)
     expect(matchesSearch('anything', '   ')).toBe(true)
   })
+  it('treats alef variants, waw with hamza and teh marbuta as their plain letters', () => {
+    expect(normalizeForSearch('أحمد')).toBe(normalizeForSearch('احمد'))
+    expect(normalizeForSearch('إيران')).toBe('ایران')
+    expect(normalizeForSearch('آرش')).toBe('ارش')
+    expect(normalizeForSearch('مؤمن')).toBe('مومن')
+    expect(normalizeForSearch('فاطمة')).toBe('فاطمه')
+    expect(normalizeForSearch('خانهٔ')).toBe('خانه')
+    // Decomposed input (alef + combining hamza / madda) normalizes the same way.
+    expect(normalizeForSearch('\u0627\u0654حمد')).toBe('احمد')
+    expect(normalizeForSearch('\u0627\u0653رش')).toBe('ارش')
+  })
+
+  it('ignores every harakat mark, superscript alef, tatweel and zero-width characters', () => {
+    for (let c = 0x064b; c <= 0x065f; c++) {
+      expect(normalizeForSearch(`ع${String.fromCharCode(c)}لی`), c.toString(16)).toBe('علی')
+    }
+    expect(normalizeForSearch('رحمٰن')).toBe('رحمن')
+    expect(normalizeForSearch('مـــحمد')).toBe('محمد')
+    expect(normalizeForSearch('نیم\u200bفاصله\u200d')).toBe('نیمفاصله')
+  })
+
+  it('maps every Persian and Arabic-Indic digit to ASCII', () => {
+    expect(normalizeForSearch('۰۱۲۳۴۵۶۷۸۹')).toBe('0123456789')
+    expect(normalizeForSearch('٠١٢٣٤٥٦٧٨٩')).toBe('0123456789')
+    expect(matchesSearch('Room 42', '۴۲')).toBe(true)
+    expect(matchesSearch('اتاق ۴۲', '٤2')).toBe(true)
+  })
+
+  it('is case-insensitive for Latin and finds people in either script', () => {
+    expect(matchesSearch('Sara AHMADI', 'ahmadi sara')).toBe(true)
+    expect(matchesSearch('زهرا كريمي', 'کریمی')).toBe(true)
+    expect(matchesSearch('مهدی\u200cزاده', 'مهدیزاده')).toBe(true)
+    expect(matchesSearch('Zahra Karimi', 'کریمی')).toBe(false)
+  })
 })

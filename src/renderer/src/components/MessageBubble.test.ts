@@ -86,7 +86,7 @@ describe('MessageBubble', () => {
     const file = { url: 'https://cht.example/cht/media/a.pdf', name: 'report <1>.pdf', mime: 'application/pdf', size: 2048, isImage: false }
     const w = mountWith(MessageBubble, pinia, { props: { message: { ...base, text: '', file } } })
     expect(w.get('.file-name').text()).toBe('report <1>.pdf')
-    expect(w.get('.file-type').text()).toContain('application/pdf')
+    expect(w.get('.file-type').text()).toContain('PDF document')
 
     bridge.media.set('https://cht.example/cht/media/p.png', { bytes: new Uint8Array([137, 80, 78, 71]), mime: 'image/png' })
     const img = { url: 'https://cht.example/cht/media/p.png', name: 'p.png', isImage: true }

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { Chat, ChatId, User } from '@shared/model'
 import { on, request } from '../bridge'
 import { matchesSearch } from '../search'
+import { unreadTotal } from '@shared/unread'
 
 export const useChatsStore = defineStore('chats', () => {
   const list = ref<Chat[]>([])
@@ -26,7 +27,7 @@ export const useChatsStore = defineStore('chats', () => {
   )
   const filtered = computed(() => sorted.value.filter((c) => matchesSearch(c.title, query.value)))
   const active = computed(() => list.value.find((c) => c.id === activeId.value) ?? null)
-  const totalUnread = computed(() => list.value.reduce((n, c) => n + (c.unread > 0 ? c.unread : 0), 0))
+  const totalUnread = computed(() => unreadTotal(list.value))
 
   async function load(): Promise<void> {
     list.value = await request('chats.list')
@@ -52,6 +53,19 @@ export const useChatsStore = defineStore('chats', () => {
     try { await request('chats.blur') } catch { /* nothing to undo */ }
   }
 
+  /** Notifications on/off for one chat; optimistic, undone if main refuses (then rethrows). */
+  async function setMuted(chatId: ChatId, muted: boolean): Promise<void> {
+    const before = byId(chatId)
+    if (before) upsert({ ...before, muted })
+    try {
+      await request('chats.setMuted', { chatId, muted })
+    } catch (e) {
+      const now = byId(chatId)
+      if (before && now?.muted === muted) upsert({ ...now, muted: before.muted })
+      throw e
+    }
+  }
+
   function setDraft(chatId: ChatId, text: string): void {
     if (text) drafts.value = { ...drafts.value, [chatId]: text }
     else if (chatId in drafts.value) {
@@ -60,5 +74,5 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
-  return { list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread, load, upsert, byId, members, blur, setDraft }
+  return { list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread, load, upsert, byId, members, blur, setMuted, setDraft }
 })

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
+import type { RequestArgs } from '@shared/contract'
 import type { Locale, Settings, Theme } from '@shared/model'
 import { on, request } from '../bridge'
 import { dirOf, i18n } from '../i18n'
@@ -34,9 +35,15 @@ export const useSettingsStore = defineStore('settings', () => {
     return loading
   }
 
-  async function update(patch: { locale?: Locale; theme?: Theme }): Promise<void> {
+  /** Change some settings (a partial; `notifications` may be partial too). */
+  async function update(patch: RequestArgs<'settings.set'>): Promise<void> {
     // Optimistic: the switch is instant; settings.changed / the answer confirm it.
-    settings.value = { ...settings.value, ...patch }
+    const { notifications, ...rest } = patch
+    settings.value = {
+      ...settings.value,
+      ...rest,
+      notifications: { ...settings.value.notifications, ...notifications },
+    }
     try {
       settings.value = await request('settings.set', patch)
     } catch {
@@ -47,6 +54,7 @@ export const useSettingsStore = defineStore('settings', () => {
   return {
     settings,
     init,
+    update,
     setLocale: (locale: Locale) => update({ locale }),
     setTheme: (theme: Theme) => update({ theme }),
   }

@@ -3,7 +3,7 @@
 import type {
   ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult, Result,
 } from '@shared/contract'
-import type { AppError, Chat, ChatId, Message, SessionInfo, Settings, User } from '@shared/model'
+import type { AppError, Chat, ChatId, Message, SessionInfo, Settings, StagedFile, User } from '@shared/model'
 import { defaultSettings } from '@shared/settings'
 
 type Handler<N extends RequestName> = (args: RequestArgs<N>) => RequestResult<N> | Promise<RequestResult<N>>
@@ -18,6 +18,9 @@ export class FakeBridge implements ChtBridge {
   messages = new Map<ChatId, Message[]>()
   members = new Map<ChatId, User[]>()
   media = new Map<string, { bytes: Uint8Array; mime: string }>()
+  /** The directory (users.list) and, for superusers, profiles.list. */
+  users: User[] = []
+  profiles: User[] = []
   opened: string[] = []
   private listeners = new Map<EventName, Set<(p: unknown) => void>>()
   private overrides = new Map<RequestName, Handler<never>>()
@@ -40,6 +43,22 @@ export class FakeBridge implements ChtBridge {
     return () => set.delete(l)
   }
 
+  /** Files "dropped" in tests: staged by name, with ids the test can read back. */
+  staged: StagedFile[] = []
+  /** What main's open dialog "picks" (files.pick): staged on each pick. */
+  pickFiles: Array<Omit<StagedFile, 'id'>> = []
+  /** Bytes staged by files.stageBytes (pasted images), by staged id. */
+  stagedBytes = new Map<string, Uint8Array>()
+  /** Names passed to files.save whose dialog the user "cancels". */
+  saveCancels = new Set<string>()
+  async stageFiles(files: File[]): Promise<Result<StagedFile[]>> {
+    const out = files.map((f) => ({
+      id: `staged-${++this.seq}`, name: f.name, size: f.size, mime: f.type || undefined, isImage: f.type.startsWith('image/'),
+    }))
+    this.staged.push(...out)
+    return { ok: true, value: out }
+  }
+
   callsOf(name: RequestName): unknown[] {
     return this.calls.filter((c) => c.name === name).map((c) => c.args)
   }
@@ -54,6 +73,11 @@ export class FakeBridge implements ChtBridge {
       const err = e as Partial<AppError>
       return { ok: false, error: { code: err.code ?? 'unknown', detail: err.detail } }
     }
+  }
+
+  private upsertChat(chat: Chat): void {
+    this.chats = this.chats.some((c) => c.id === chat.id) ? this.chats.map((c) => (c.id === chat.id ? chat : c)) : [...this.chats, chat]
+    this.emit('chats.changed', this.chats)
   }
 
   private async answer<N extends RequestName>(name: N, raw: RequestArgs<N>): Promise<RequestResult<N>> {
@@ -103,8 +127,56 @@ export class FakeBridge implements ChtBridge {
         this.emit('messages.removed', { chatId: a.chatId, keys: [a.key] })
         return out(undefined)
       }
-      case 'users.list': return out([])
-      case 'direct.start': throw { code: 'not-found' }
+      case 'users.list': return out(this.users)
+      case 'profiles.list': {
+        if (!this.user.isSuperuser) throw { code: 'forbidden' }
+        return out(this.profiles)
+      }
+      case 'direct.start': {
+        const peer = this.users.find((u) => u.id === a.userId)
+        if (!peer) throw { code: 'user.not-found' }
+        const id = `direct:${peer.id}`
+        const chat = this.chats.find((c) => c.id === id) ?? { id, kind: 'direct', title: peer.name, peerId: peer.id, live: true, unread: 0 }
+        this.upsertChat(chat)
+        return out(chat)
+      }
+      case 'groups.create': {
+        const id = `group:${a.slug}`
+        if (this.chats.some((c) => c.id === id)) throw { code: 'group.slug-taken' }
+        const title = (a.title as string | undefined) ?? (a.slug as string)
+        if (this.chats.some((c) => c.title === title)) throw { code: 'group.name-taken' }
+        const chat: Chat = {
+          id, kind: 'group', title, slug: a.slug, live: true, unread: 0, membersCount: 1, canManage: true, createdBy: this.user.name,
+        }
+        this.members.set(id, [this.user])
+        this.upsertChat(chat)
+        return out(chat)
+      }
+      case 'groups.addMembers': {
+        const have = this.members.get(a.chatId) ?? []
+        const added: string[] = []
+        const failed: Array<{ userId: string; error: AppError }> = []
+        for (const userId of a.userIds as string[]) {
+          const u = this.users.find((x) => x.id === userId)
+          if (!u) failed.push({ userId, error: { code: 'user.not-found' } })
+          else {
+            added.push(userId)
+            if (!have.some((m) => m.id === userId)) have.push(u)
+          }
+        }
+        this.members.set(a.chatId, have)
+        this.emit('members.changed', { chatId: a.chatId, members: [...have] })
+        return out({ added, failed })
+      }
+      case 'groups.removeMember': {
+        const left = (this.members.get(a.chatId) ?? []).filter((m) => m.id !== a.userId)
+        this.members.set(a.chatId, left)
+        if (a.userId === this.user.id) {
+          this.chats = this.chats.filter((c) => c.id !== a.chatId)
+          this.emit('chats.changed', this.chats)
+        } else this.emit('members.changed', { chatId: a.chatId, members: left })
+        return out(undefined)
+      }
       case 'media.get': {
         const m = this.media.get(a.url)
         if (!m) throw { code: 'not-found' }
@@ -112,11 +184,63 @@ export class FakeBridge implements ChtBridge {
       }
       case 'settings.get': return out(this.settings)
       case 'settings.set': {
-        this.settings = { ...this.settings, ...(raw as object) }
+        const { notifications, ...rest } = raw as RequestArgs<'settings.set'>
+        this.settings = { ...this.settings, ...rest, notifications: { ...this.settings.notifications, ...notifications } }
         this.emit('settings.changed', this.settings)
         return out(this.settings)
       }
       case 'app.openExternal': return out(true)
+      case 'app.attention': return out(undefined)
+      case 'files.pick': {
+        const picked = this.pickFiles.map((f) => ({ ...f, id: `staged-${++this.seq}` }))
+        this.staged.push(...picked)
+        return out(picked)
+      }
+      case 'files.stageBytes': {
+        const { name: fileName, mime, bytes } = raw as RequestArgs<'files.stageBytes'>
+        if (!bytes.length) throw { code: 'file.empty' }
+        const s: StagedFile = { id: `staged-${++this.seq}`, name: fileName, size: bytes.length, mime, isImage: !!mime?.startsWith('image/') }
+        this.staged.push(s)
+        this.stagedBytes.set(s.id, bytes)
+        return out(s)
+      }
+      case 'files.send': {
+        const { chatId, stagedIds } = raw as RequestArgs<'files.send'>
+        const chat = this.chats.find((c) => c.id === chatId)
+        const have = this.messages.get(chatId) ?? []
+        // PROTOCOL W2: only a text creates a one-to-one room.
+        if (chat?.kind === 'direct' && !have.some((m) => !m.file)) throw { code: 'file.first-in-direct' }
+        const files = stagedIds.map((id) => this.staged.find((s) => s.id === id))
+        if (files.some((f) => !f)) throw { code: 'invalid-input' }
+        const added: Message[] = files.map((f) => ({
+          key: `local-${++this.seq}`, chatId, senderId: this.user.id, senderName: this.user.name, text: '',
+          file: { url: '', name: f!.name, mime: f!.mime, size: f!.size, isImage: f!.isImage },
+          transfer: { sent: 0, total: f!.size }, at: Date.now(), own: true, status: 'sending',
+        }))
+        this.messages.set(chatId, [...have, ...added])
+        this.emit('messages.added', { chatId, messages: added })
+        return out({ keys: added.map((m) => m.key) })
+      }
+      case 'files.cancel': {
+        this.messages.set(a.chatId, (this.messages.get(a.chatId) ?? []).filter((m) => m.key !== a.key))
+        this.emit('messages.removed', { chatId: a.chatId, keys: [a.key] })
+        return out(undefined)
+      }
+      case 'files.save': {
+        const fileName = a.name as string
+        if (this.saveCancels.has(fileName)) return out({ warnedExecutable: false })
+        return out({ savedId: `saved-${++this.seq}`, warnedExecutable: /\.(exe|msi|bat|cmd|scr|sh)$/i.test(fileName) })
+      }
+      case 'files.showSaved': return out(undefined)
+      case 'chats.setMuted': {
+        const muted = a.muted as boolean
+        const others = this.settings.mutedChats.filter((id) => id !== a.chatId)
+        this.settings = { ...this.settings, mutedChats: muted ? [...others, a.chatId] : others }
+        this.chats = this.chats.map((c) => (c.id === a.chatId ? { ...c, muted } : c))
+        this.emit('chats.changed', this.chats)
+        this.emit('settings.changed', this.settings)
+        return out(undefined)
+      }
     }
     throw { code: 'invalid-input' }
   }

@@ -1,0 +1,147 @@
+// Notification rules (issue 5), headless: decides whether a live message deserves a native notification and what
+// it says; main/notifications.ts only shows what arrives as the `notification` event. Never imports electron.
+//
+// Wording: core knows the UI language (settings.locale), so the few words a notification needs ("New message",
+// "File", "Photo") come from the small fa/en table below. The event then carries final text, identical for the
+// Electron main process and the e2e host.
+import type { Chat, ChatId, Locale, Message, NotificationRequest, Settings } from '../../shared/model'
+import { dndActive } from '../../shared/dnd'
+import { stripUnsafe, truncate } from '../../shared/text'
+import type { Clock } from './ports'
+
+/** At most one `notification` event per chat in this window; later messages ride on the next one (count). */
+export const COALESCE_MS = 1_500
+const PREVIEW_MAX = 140
+
+const WORDS: Record<Locale, { app: string; file: string; photo: string; newMessages: (n: number) => string }> = {
+  en: {
+    app: 'cht',
+    file: 'File',
+    photo: 'Photo',
+    newMessages: (n) => (n === 1 ? 'New message' : `${n} new messages`),
+  },
+  fa: {
+    app: 'cht',
+    file: 'فایل',
+    photo: 'عکس',
+    newMessages: (n) => (n === 1 ? 'پیام جدید' : `${n.toLocaleString('fa-IR')} پیام جدید`),
+  },
+}
+
+export function isDndActive(settings: Pick<Settings, 'dndUntil'>, now: number): boolean {
+  return dndActive(settings.dndUntil, now)
+}
+
+export function isMuted(settings: Pick<Settings, 'mutedChats'>, chatId: ChatId): boolean {
+  return settings.mutedChats.includes(chatId)
+}
+
+/** What a message looks like in a notification: its text, or "File: name" / "Photo: name" (files say so). */
+export function previewText(message: Message, locale: Locale): string {
+  const w = WORDS[locale] ?? WORDS.en
+  const text = message.text.replace(/\s+/g, ' ').trim()
+  let out = text
+  if (message.file) {
+    const label = `${message.file.isImage ? w.photo : w.file}: ${message.file.name}`
+    out = text ? `${label} — ${text}` : label
+  }
+  // Bidi controls could reorder the text around them in the notification bubble.
+  out = stripUnsafe(out)
+  return out.length > PREVIEW_MAX ? truncate(out, PREVIEW_MAX - 1) + '…' : out
+}
+
+/** A chat as it leaves core: with its mute flag (settings.mutedChats). */
+export function markMuted(chat: Chat, settings: Pick<Settings, 'mutedChats'>): Chat {
+  const muted = isMuted(settings, chat.id)
+  return chat.muted === muted ? chat : { ...chat, muted }
+}
+
+export function withMuted(chats: Chat[], settings: Pick<Settings, 'mutedChats'>): Chat[] {
+  return chats.map((c) => markMuted(c, settings))
+}
+
+export interface NotifierOptions {
+  clock: Clock
+  getSettings: () => Settings
+  emit: (payload: NotificationRequest) => void
+  coalesceMs?: number
+}
+
+interface Pending {
+  chat: Chat
+  message: Message
+  /** Notifiable messages since the chat was last opened. */
+  count: number
+  lastEmitAt: number
+  timer?: ReturnType<typeof setTimeout>
+}
+
+export class Notifier {
+  private readonly perChat = new Map<ChatId, Pending>()
+  /** app.attention: the window is focused and visible. Headless clients (tests, e2e host) start focused. */
+  focused = true
+
+  constructor(private readonly o: NotifierOptions) {}
+
+  /** Why a message from someone else does not notify, or null when it does. */
+  suppressedBy(chatId: ChatId, activeChat: ChatId | null): 'disabled' | 'muted' | 'dnd' | 'viewing' | null {
+    const s = this.o.getSettings()
+    if (!s.notifications.enabled) return 'disabled'
+    if (isMuted(s, chatId)) return 'muted'
+    if (isDndActive(s, this.o.clock.now())) return 'dnd'
+    if (this.focused && activeChat === chatId) return 'viewing'
+    return null
+  }
+
+  /** ChatEngine's onIncoming hook: a live message from someone else. */
+  incoming(chat: Chat, message: Message, activeChat: ChatId | null): void {
+    if (message.own) return
+    if (this.suppressedBy(chat.id, activeChat)) return
+    const now = this.o.clock.now()
+    let p = this.perChat.get(chat.id)
+    if (!p) this.perChat.set(chat.id, (p = { chat, message, count: 0, lastEmitAt: -Infinity }))
+    p.chat = chat
+    p.message = message
+    p.count++
+    if (p.timer) return // already scheduled: it will carry this message and the count
+    const wait = p.lastEmitAt + (this.o.coalesceMs ?? COALESCE_MS) - now
+    if (wait <= 0) return this.flush(chat.id)
+    p.timer = setTimeout(() => this.flush(chat.id), wait)
+  }
+
+  /** The chat was opened or muted: its count starts again, a burst held back for it is dropped. */
+  reset(chatId: ChatId): void {
+    const p = this.perChat.get(chatId)
+    if (p?.timer) clearTimeout(p.timer)
+    this.perChat.delete(chatId)
+  }
+
+  close(): void {
+    for (const id of [...this.perChat.keys()]) this.reset(id)
+  }
+
+  private flush(chatId: ChatId): void {
+    const p = this.perChat.get(chatId)
+    if (!p) return
+    p.timer = undefined
+    // Settings may have changed while the burst was held back (muted, DND switched on). Opening the chat
+    // meanwhile already dropped it (reset()).
+    if (this.suppressedBy(chatId, null)) return
+    p.lastEmitAt = this.o.clock.now()
+    this.o.emit(this.describe(p))
+  }
+
+  private describe(p: Pending): NotificationRequest {
+    const s = this.o.getSettings()
+    const w = WORDS[s.locale] ?? WORDS.en
+    const silent = !s.notifications.sound
+    if (!s.notifications.previews) {
+      // Privacy: neither the sender, nor the chat, nor the text.
+      return { chatId: p.chat.id, title: w.app, body: w.newMessages(p.count), count: p.count, silent }
+    }
+    const preview = previewText(p.message, s.locale)
+    const sender = p.message.senderName
+    const body = p.chat.kind === 'group' && sender ? `${sender}: ${preview}` : preview
+    return { chatId: p.chat.id, title: p.chat.title, body, count: p.count, silent }
+  }
+}

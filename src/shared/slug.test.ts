@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { isValidSlug, suggestSlug, SUGGESTED_MAX } from './slug'
+
+describe('suggestSlug (PROTOCOL Q7)', () => {
+  it('transliterates Persian titles consonant by consonant, as the server does for R2', () => {
+    expect(suggestSlug('گروه تست')).toBe('grvh_tst')
+    expect(suggestSlug('چت خانوادگی')).toBe('cht_khanvadgy')
+    expect(suggestSlug('ژاله')).toBe('zhalh')
+    expect(suggestSlug('شرکت')).toBe('shrkt')
+    expect(suggestSlug('غذا قهوه')).toBe('ghza_ghhvh')
+    expect(suggestSlug('علی')).toBe('ly')
+  })
+
+  it('treats Arabic letter variants like the Persian ones and drops hamza and diacritics', () => {
+    expect(suggestSlug('كيك')).toBe(suggestSlug('کیک'))
+    expect(suggestSlug('فاطمة')).toBe('fatmh')
+    expect(suggestSlug('آرش')).toBe('arsh')
+    expect(suggestSlug('أحمد')).toBe('ahmd')
+    expect(suggestSlug('مؤسسه')).toBe('mvssh')
+    expect(suggestSlug('مَسئله')).toBe('msylh')
+    expect(suggestSlug('خانهٔ ما')).toBe('khanh_ma')
+    expect(suggestSlug('جزء')).toBe('jz')
+  })
+
+  it('joins words with one underscore; ZWNJ keeps a word together', () => {
+    expect(suggestSlug('  برنامه‌نویسان   وب  ')).toBe('brnamhnvysan_vb')
+    expect(suggestSlug('front-end — team')).toBe('front_end_team')
+    expect(suggestSlug('a__b')).toBe('a_b')
+  })
+
+  it('lowercases Latin, strips accents and punctuation, keeps digits (Persian digits become ASCII)', () => {
+    expect(suggestSlug('Design Team')).toBe('design_team')
+    expect(suggestSlug('Café Ünïon!')).toBe('cafe_union')
+    expect(suggestSlug('تیم ۱۴۰۳')).toBe('tym_1403')
+    expect(suggestSlug('٢٠٢٤ Sales')).toBe('2024_sales')
+    expect(suggestSlug('Team تیم')).toBe('team_tym')
+  })
+
+  it('returns no suggestion when nothing usable is left', () => {
+    expect(suggestSlug('')).toBe('')
+    expect(suggestSlug('   ')).toBe('')
+    expect(suggestSlug('!!! ؟؟ 🙂')).toBe('')
+    expect(suggestSlug('ع')).toBe('')
+    expect(suggestSlug('中文')).toBe('')
+  })
+
+  it('always yields a valid slug of at most 40 characters', () => {
+    const long = suggestSlug('گروه '.repeat(30))
+    expect(long.length).toBeLessThanOrEqual(SUGGESTED_MAX)
+    expect(long.endsWith('_')).toBe(false)
+    for (const t of ['گروه تست', 'Design Team', 'x', 'تیم ۱۴۰۳', 'a b c '.repeat(20)]) {
+      expect(isValidSlug(suggestSlug(t)), t).toBe(true)
+    }
+  })
+})
+
+describe('isValidSlug', () => {
+  it('accepts only lowercase Latin, digits and underscores, 1–64 long', () => {
+    expect(isValidSlug('team_1')).toBe(true)
+    expect(isValidSlug('a'.repeat(64))).toBe(true)
+    expect(isValidSlug('a'.repeat(65))).toBe(false)
+    expect(isValidSlug('')).toBe(false)
+    expect(isValidSlug('Team')).toBe(false)
+    expect(isValidSlug('team-1')).toBe(false)
+    expect(isValidSlug('تیم')).toBe(false)
+    expect(isValidSlug('team one')).toBe(false)
+  })
+})
