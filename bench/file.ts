@@ -4,15 +4,17 @@
 // Both receivers run in CHILD processes (the reference server with the production throttle; the sink), so the
 // memory sampled here is the sender's alone.
 import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 import { createChatClient, createEventBatcher, memoryPorts, type ChatClient } from '../src/main/core/index'
 import { startChildServer, type ChildServer } from '../src/main/core/testing/child-server'
-import { fmtMiB, fmtMs, median, sleep, until, type Row } from './lib'
+import { makeGroup } from '../testkit/groups'
+import { peakMemoryDuring, writeRandomFile, type MemoryPeaks } from '../testkit/memory'
+import { fmtMiB, fmtMs, median, until, type Row } from './lib'
 
 export interface FileBenchOptions {
   mib: number
@@ -20,33 +22,8 @@ export interface FileBenchOptions {
   log: (line: string) => void
 }
 
-interface Sample {
-  ms: number
-  peakRss: number
-  peakHeapBuffers: number
-}
-
-/** Samples this process's memory every 5 ms while `fn` runs; peaks are relative to just before it. */
-async function measured(fn: () => Promise<void>): Promise<Sample> {
-  await sleep(200)
-  const base = process.memoryUsage()
-  let peakRss = 0
-  let peakHeapBuffers = 0
-  const sample = () => {
-    const m = process.memoryUsage()
-    peakRss = Math.max(peakRss, m.rss - base.rss)
-    peakHeapBuffers = Math.max(peakHeapBuffers, m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers)
-  }
-  const timer = setInterval(sample, 5)
-  const t = performance.now()
-  try {
-    await fn()
-  } finally {
-    clearInterval(timer)
-  }
-  sample()
-  return { ms: performance.now() - t, peakRss, peakHeapBuffers }
-}
+/** This process's memory peaks while `fn` runs, relative to just before it (sampled every 5 ms). */
+const measured = (fn: () => Promise<void>) => peakMemoryDuring(fn, { settleMs: 200, everyMs: 5 })
 
 /** A bare ws sink in a child process: receives whole messages and answers their length. */
 async function startSink(): Promise<{ url: string; close(): void }> {
@@ -90,15 +67,7 @@ export async function benchFile({ mib, runs, log }: FileBenchOptions): Promise<R
   try {
     // ---- the file (random, so nothing compresses) ----
     const path = join(dir, 'payload.bin')
-    const out = createWriteStream(path)
-    const hash = createHash('sha256')
-    for (let left = size; left > 0; left -= 1 << 20) {
-      const c = randomBytes(Math.min(left, 1 << 20))
-      hash.update(c)
-      if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()))
-    }
-    await new Promise<void>((r) => out.end(() => r()))
-    const sha = hash.digest('hex')
+    const sha = await writeRandomFile(path, size)
 
     server = await startChildServer()
     sink = await startSink()
@@ -106,11 +75,7 @@ export async function benchFile({ mib, runs, log }: FileBenchOptions): Promise<R
     // ---- core, wired like main/ipc.ts (events through the batcher) ----
     // The group first (demo users have done R1 + R7), so the client's first R3 lists it.
     const slug = `file_bench_${Date.now().toString(36)}`
-    const r2 = await fetch(`${server.origin}/cht/api/groups/create/`, {
-      method: 'POST', headers: { Authorization: a.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-    })
-    if (r2.status !== 201) throw new Error(`R2 ${r2.status}`)
+    await makeGroup(server.origin, a.token, slug, [])
     const chatId = `group:${slug}`
 
     const ports = { ...memoryPorts(), cacheDir: join(dir, 'cache') }
@@ -135,8 +100,8 @@ export async function benchFile({ mib, runs, log }: FileBenchOptions): Promise<R
     raw = new WebSocket(sink.url, { perMessageDeflate: false, maxPayload: 1 << 20 })
     await new Promise((r) => raw!.once('open', r))
 
-    const cores: Array<Sample & { settledMs: number }> = []
-    const raws: Sample[] = []
+    const cores: Array<MemoryPeaks & { settledMs: number }> = []
+    const raws: MemoryPeaks[] = []
     const coreRun = async () => {
       const staged = await client!.stagePaths([path])
       if (!staged.ok) throw new Error(staged.error.code)

@@ -12,29 +12,13 @@ import type { EventBatch } from '../../src/shared/contract'
 import {
   createChatClient, createEventBatcher, memoryPorts, type ChatClient, type ChatClientOptions, type Ports,
 } from '../../src/main/core/index'
+import { CSP, MIME } from '../../src/main/app-content'
 import { ChtError } from '../../src/main/core/errors'
 
-/** The app's CSP (src/renderer/index.html, main/window.ts), sent as a header too. */
-export const APP_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; " +
-  "font-src 'self'; connect-src 'none'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'"
+/** The app's CSP and content types (main/app-content.ts, as the app:// scheme sends them). */
+export const APP_CSP = CSP
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer')
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-}
 
 export interface Host {
   /** Origin of the static server, ending in '/' (the app's index). */

@@ -1,82 +1,13 @@
 // End to end (issue 3 item 6; DESIGN §5): the built renderer in Chromium, the real headless core per window, the
 // reference server (or CHT_TEST_SERVER) — two people chatting through the UI, in Persian and English.
-import type { Locator, Page } from '@playwright/test'
-import { externalServer, uniqueSlug, type TestServer, type TestUser } from '../../testkit/server'
+import { externalServer } from '../../testkit/server'
 import en from '../../src/renderer/src/i18n/en'
 import fa from '../../src/renderer/src/i18n/fa'
 import { seedDemo } from '../../server/demo'
-import { expect, test, type App } from '../fixtures'
+import { expect, test } from '../fixtures'
+import { chatItem, createGroup, messagesWith, myId, openChat, send, signIn, twoSignedIn } from '../helpers'
 
 type Cht = { cht: { request(name: string, args?: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> } }
-
-// ---- helpers --------------------------------------------------------------------------------------------------
-
-async function signIn(app: App, origin: string, token: string): Promise<void> {
-  const { page } = app
-  await page.getByTestId('signin-origin').fill(origin)
-  await page.getByTestId('signin-token').fill(token)
-  await page.getByTestId('signin-submit').click()
-  await expect(page.getByTestId('chat-list')).toBeVisible()
-}
-
-async function myId(app: App): Promise<string> {
-  const s = await app.bridge.client.request('session.get', undefined)
-  if (!s) throw new Error('not signed in')
-  return s.user.id
-}
-
-/** Group creation is another issue's UI: the test makes one the protocol way (R2 + R4, Q7 slug rules). */
-async function createGroup(ts: TestServer, creator: TestUser, memberIds: string[]): Promise<string> {
-  const slug = uniqueSlug('e2e')
-  const headers = { Authorization: creator.token, 'content-type': 'application/json' }
-  const r2 = await fetch(`${ts.origin}/cht/api/groups/create/`, {
-    method: 'POST', headers, body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-  })
-  expect(r2.status).toBe(201)
-  for (const uuid of memberIds) {
-    const r4 = await fetch(`${ts.origin}/cht/api/group_chat/${slug}/`, {
-      method: 'POST', headers, body: JSON.stringify({ action: 'add_member', uuid }),
-    })
-    expect(r4.status).toBe(200)
-  }
-  return `group:${slug}`
-}
-
-function chatItem(page: Page, chatId: string): Locator {
-  return page.getByTestId('chat-list').locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`)
-}
-
-async function openChat(page: Page, chatId: string): Promise<void> {
-  await chatItem(page, chatId).click()
-  await expect(page.getByTestId('timeline')).toBeVisible()
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text)
-  await page.getByTestId('composer').press('Enter')
-  await expect(page.getByTestId('composer')).toHaveValue('')
-}
-
-/** The messages in the open timeline whose text is exactly `text`. */
-function messagesWith(page: Page, text: string): Locator {
-  return page
-    .getByTestId('timeline')
-    .getByTestId('message')
-    .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) })
-}
-
-async function twoSignedIn(
-  openApp: (o?: string) => Promise<App>, testServer: TestServer,
-): Promise<{ alice: App; bob: App; a: TestUser; b: TestUser }> {
-  const [a, b] = testServer.users(2)
-  const alice = await openApp()
-  const bob = await openApp()
-  await signIn(alice, testServer.origin, a.token)
-  await signIn(bob, testServer.origin, b.token)
-  return { alice, bob, a, b }
-}
-
-// ---- specs ----------------------------------------------------------------------------------------------------
 
 test('a bad token shows a translated error, in Persian and then in English', async ({ openApp, testServer }) => {
   const app = await openApp()

@@ -1,58 +1,12 @@
 // End to end, issue 5 (DESIGN §5): the built renderer in Chromium with the real headless core and the reference
 // server. A message in a chat the user is not viewing raises its unread count, the total (window title) and a
 // `notification` event; muting the chat from its header stops the event; Ctrl+K opens a chat from the keyboard.
-import type { Locator, Page } from '@playwright/test'
-import { uniqueSlug, type TestServer, type TestUser } from '../../testkit/server'
-import { expect, test, type App } from '../fixtures'
+import type { Page } from '@playwright/test'
+import { expect, test } from '../fixtures'
+import { chatItem, createGroup, faDigits, myId, openChat, send, signIn, twoSignedIn } from '../helpers'
 
 type Note = { chatId: string; title: string; body: string; count: number }
 type Win = { cht: { on(name: string, cb: (p: unknown) => void): () => void }; __notes: Note[] }
-
-async function signIn(app: App, origin: string, token: string): Promise<void> {
-  await app.page.getByTestId('signin-origin').fill(origin)
-  await app.page.getByTestId('signin-token').fill(token)
-  await app.page.getByTestId('signin-submit').click()
-  await expect(app.page.getByTestId('chat-list')).toBeVisible()
-}
-
-async function myId(app: App): Promise<string> {
-  const s = await app.bridge.client.request('session.get', undefined)
-  if (!s) throw new Error('not signed in')
-  return s.user.id
-}
-
-/** Group creation the protocol way (R2 + R4): the group UI is another issue's. */
-async function createGroup(ts: TestServer, creator: TestUser, memberIds: string[], prefix: string): Promise<string> {
-  const slug = uniqueSlug(prefix)
-  const headers = { Authorization: creator.token, 'content-type': 'application/json' }
-  const r2 = await fetch(`${ts.origin}/cht/api/groups/create/`, {
-    method: 'POST', headers, body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-  })
-  expect(r2.status).toBe(201)
-  for (const uuid of memberIds) {
-    const r4 = await fetch(`${ts.origin}/cht/api/group_chat/${slug}/`, {
-      method: 'POST', headers, body: JSON.stringify({ action: 'add_member', uuid }),
-    })
-    expect(r4.status).toBe(200)
-  }
-  return `group:${slug}`
-}
-
-function chatItem(page: Page, chatId: string): Locator {
-  return page.getByTestId('chat-list').locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`)
-}
-
-async function openChat(page: Page, chatId: string): Promise<void> {
-  await chatItem(page, chatId).click()
-  await expect(page.locator(`[data-testid="chat-view"][data-chat-id="${chatId}"]`)).toBeVisible()
-  await expect(page.getByTestId('timeline')).toBeVisible()
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text)
-  await page.getByTestId('composer').press('Enter')
-  await expect(page.getByTestId('composer')).toHaveValue('')
-}
 
 /** Record every `notification` event the page receives (what main would show natively). */
 async function recordNotifications(page: Page): Promise<void> {
@@ -64,17 +18,12 @@ async function recordNotifications(page: Page): Promise<void> {
 }
 
 const notes = (page: Page) => page.evaluate(() => (globalThis as unknown as Win).__notes)
-const faDigits = (n: number) => new Intl.NumberFormat('fa').format(n)
 
 test('a message in another chat raises its unread count, the total and a notification; muting stops the notification', async ({ openApp, testServer }) => {
-  const [a, b] = testServer.users(2)
-  const alice = await openApp()
-  const bob = await openApp()
-  await signIn(alice, testServer.origin, a!.token)
-  await signIn(bob, testServer.origin, b!.token)
+  const { alice, bob, a } = await twoSignedIn(openApp, testServer)
   const bobId = await myId(bob)
-  const loud = await createGroup(testServer, a!, [bobId], 'loud')
-  const other = await createGroup(testServer, a!, [bobId], 'other')
+  const loud = await createGroup(testServer, a, [bobId], 'loud')
+  const other = await createGroup(testServer, a, [bobId], 'other')
   for (const id of [loud, other]) {
     await expect(chatItem(bob.page, id)).toBeVisible({ timeout: 15_000 })
     await expect(chatItem(alice.page, id)).toBeVisible({ timeout: 15_000 })
@@ -121,9 +70,9 @@ test('a message in another chat raises its unread count, the total and a notific
 test('the quick switcher opens a chat from the keyboard', async ({ openApp, testServer }) => {
   const [a] = testServer.users(1)
   const alice = await openApp()
-  await signIn(alice, testServer.origin, a!.token)
-  const first = await createGroup(testServer, a!, [], 'alpha')
-  const second = await createGroup(testServer, a!, [], 'zulu')
+  await signIn(alice, testServer.origin, a.token)
+  const first = await createGroup(testServer, a, [], 'alpha')
+  const second = await createGroup(testServer, a, [], 'zulu')
   await expect(chatItem(alice.page, first)).toBeVisible({ timeout: 15_000 })
   await expect(chatItem(alice.page, second)).toBeVisible({ timeout: 15_000 })
 

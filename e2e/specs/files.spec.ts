@@ -1,10 +1,10 @@
 // End to end, issue 4 (DESIGN §5): files dropped on the open chat in Chromium, through the host's
 // window.cht.stageFiles (bytes → temp file → the core's stagePaths, as main's stage channel), streamed by the real
 // core to the reference server (PROTOCOL W1), received by a second user; thumbnails and the lightbox.
-import type { Locator, Page } from '@playwright/test'
-import { uniqueSlug, type TestServer, type TestUser } from '../../testkit/server'
+import type { Page } from '@playwright/test'
 import { encodePng } from '../../server/png'
-import { expect, test, type App } from '../fixtures'
+import { expect, test } from '../fixtures'
+import { chatItem, createGroup, myId, openChat, signIn, twoSignedIn } from '../helpers'
 
 // The specs are typechecked without the DOM library: the few page-side globals used here, typed minimally.
 interface PageEl { closest(sel: string): PageEl | null; getAttribute(name: string): string | null }
@@ -14,45 +14,6 @@ interface PageGlobals {
   DataTransfer: new () => { items: { add(file: unknown): void }; setData(type: string, value: string): void }
   File: new (parts: unknown[], name: string, opts: { type: string }) => unknown
   __progressSeen: Set<string>
-}
-
-async function signIn(app: App, origin: string, token: string): Promise<void> {
-  await app.page.getByTestId('signin-origin').fill(origin)
-  await app.page.getByTestId('signin-token').fill(token)
-  await app.page.getByTestId('signin-submit').click()
-  await expect(app.page.getByTestId('chat-list')).toBeVisible()
-}
-
-async function myId(app: App): Promise<string> {
-  const s = await app.bridge.client.request('session.get', undefined)
-  if (!s) throw new Error('not signed in')
-  return s.user.id
-}
-
-/** A live group (Q7: name == slug) made the protocol way (R2 + R4). */
-async function createGroup(ts: TestServer, creator: TestUser, memberIds: string[]): Promise<string> {
-  const slug = uniqueSlug('files')
-  const headers = { Authorization: creator.token, 'content-type': 'application/json' }
-  const r2 = await fetch(`${ts.origin}/cht/api/groups/create/`, {
-    method: 'POST', headers, body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-  })
-  expect(r2.status).toBe(201)
-  for (const uuid of memberIds) {
-    const r4 = await fetch(`${ts.origin}/cht/api/group_chat/${slug}/`, {
-      method: 'POST', headers, body: JSON.stringify({ action: 'add_member', uuid }),
-    })
-    expect(r4.status).toBe(200)
-  }
-  return `group:${slug}`
-}
-
-function chatItem(page: Page, chatId: string): Locator {
-  return page.getByTestId('chat-list').locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`)
-}
-
-async function openChat(page: Page, chatId: string): Promise<void> {
-  await chatItem(page, chatId).click()
-  await expect(page.getByTestId('timeline')).toBeVisible()
 }
 
 /** Remember every message key that ever showed a progress bar (a fast local send may show one only briefly). */
@@ -74,12 +35,8 @@ const progressSeen = (page: Page) =>
   page.evaluate(() => [...(globalThis as unknown as PageGlobals).__progressSeen])
 
 test('two files dropped on the chat: progress bars, then two file messages on both screens; thumbnail and lightbox', async ({ openApp, testServer }) => {
-  const [a, b] = testServer.users(2)
-  const alice = await openApp()
-  const bob = await openApp()
-  await signIn(alice, testServer.origin, a.token)
-  await signIn(bob, testServer.origin, b.token)
-  const groupId = await createGroup(testServer, a, [await myId(bob)])
+  const { alice, bob, a } = await twoSignedIn(openApp, testServer)
+  const groupId = await createGroup(testServer, a, [await myId(bob)], 'files')
   await expect(chatItem(alice.page, groupId)).toBeVisible({ timeout: 15_000 })
   await expect(chatItem(bob.page, groupId)).toBeVisible({ timeout: 15_000 })
   await openChat(alice.page, groupId)
@@ -141,7 +98,7 @@ test('a drag that carries only text shows no overlay and sends nothing', async (
   const [a] = testServer.users(1)
   const alice = await openApp()
   await signIn(alice, testServer.origin, a.token)
-  const groupId = await createGroup(testServer, a, [])
+  const groupId = await createGroup(testServer, a, [], 'files')
   await expect(chatItem(alice.page, groupId)).toBeVisible({ timeout: 15_000 })
   await openChat(alice.page, groupId)
   const dataTransfer = await alice.page.evaluateHandle(() => {

@@ -1,45 +1,9 @@
 // End to end for issue 6: groups created and managed in the UI, one-to-one chats started from the People view —
 // the built renderer in Chromium, each window with its own headless core, against the reference server.
-import type { Locator, Page } from '@playwright/test'
 import { uniqueSlug, type TestServer, type TestUser } from '../../testkit/server'
 import fa from '../../src/renderer/src/i18n/fa'
-import { expect, test, type App } from '../fixtures'
-
-async function signIn(app: App, origin: string, token: string): Promise<void> {
-  const { page } = app
-  await page.getByTestId('signin-origin').fill(origin)
-  await page.getByTestId('signin-token').fill(token)
-  await page.getByTestId('signin-submit').click()
-  await expect(page.getByTestId('chat-list')).toBeVisible()
-}
-
-async function myId(app: App): Promise<string> {
-  const s = await app.bridge.client.request('session.get', undefined)
-  if (!s) throw new Error('not signed in')
-  return s.user.id
-}
-
-function chatItem(page: Page, chatId: string): Locator {
-  return page.getByTestId('chat-list').locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`)
-}
-
-async function openChat(page: Page, chatId: string): Promise<void> {
-  await chatItem(page, chatId).click()
-  await expect(page.getByTestId('timeline')).toBeVisible()
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text)
-  await page.getByTestId('composer').press('Enter')
-  await expect(page.getByTestId('composer')).toHaveValue('')
-}
-
-function messagesWith(page: Page, text: string): Locator {
-  return page
-    .getByTestId('timeline')
-    .getByTestId('message')
-    .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) })
-}
+import { expect, test } from '../fixtures'
+import { chatItem, faDigits, messagesWith, myId, openChat, send, signIn, twoSignedIn } from '../helpers'
 
 /** A superuser on the reference server; against an external server the first pooled user (a creator may manage too). */
 function manager(ts: TestServer): TestUser {
@@ -100,7 +64,7 @@ test('a superuser creates a group in the UI and adds two users, who see it appea
   await picker.locator(`[data-testid="picker-user"][data-user-id="${carolId}"] input`).check()
   await picker.getByTestId('member-add-submit').click()
   await expect(picker).toHaveCount(0, { timeout: 20_000 })
-  await expect(panel.getByTestId('member-add-summary')).toContainText(new Intl.NumberFormat('fa').format(2))
+  await expect(panel.getByTestId('member-add-summary')).toContainText(faDigits(2))
   await expect(panel.getByTestId('member-add-failure')).toHaveCount(0)
   await expect(panel.getByTestId('member')).toHaveCount(3)
 
@@ -120,11 +84,7 @@ test('a superuser creates a group in the UI and adds two users, who see it appea
 })
 
 test('one user starts a one-to-one chat from the People view; the other sees it appear and replies', async ({ openApp, testServer }) => {
-  const [a, b] = testServer.users(2)
-  const alice = await openApp()
-  const bob = await openApp()
-  await signIn(alice, testServer.origin, a.token)
-  await signIn(bob, testServer.origin, b.token)
+  const { alice, bob, b } = await twoSignedIn(openApp, testServer)
   const [aliceId, bobId] = [await myId(alice), await myId(bob)]
 
   const page = alice.page

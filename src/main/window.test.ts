@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { CSP } from './app-content'
 import { memoryPorts } from './core/ports'
 import { app, BrowserWindow, FakeSession, protocol, resetFakeElectron, screen, shell } from './testing/fake-electron'
 import {
-  APP_ENTRY, APP_ORIGIN, createMainWindow, CSP, guardWebContents, hardenSession, installAppProtocol, originOf,
+  APP_ENTRY, APP_ORIGIN, createMainWindow, guardWebContents, hardenSession, installAppProtocol, originOf,
   registerAppScheme, resolveAppPath, serveApp, visibleBounds,
 } from './window'
 

@@ -4,6 +4,7 @@ import { app, BrowserWindow, protocol, screen, session, type Rectangle, type Ses
 import { readFile as readFileCb, realpath as realpathCb } from 'node:fs'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
+import { CSP, MIME } from './app-content'
 import type { KeyValueStore } from './core/ports'
 import { openExternalSafe } from './external'
 
@@ -12,46 +13,11 @@ export const APP_HOST = 'bundle'
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
-/** Identical to the meta tag in src/renderer/index.html (the header wins if they ever differ; keep both). */
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // Vue's :style bindings and the virtual list's inline positioning set style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "media-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
 const BOUNDS_KEY = 'window.bounds'
 
 // The callback forms: Electron's asar support patches fs.readFile/fs.realpath, so these also work inside app.asar.
 const readFile = promisify(readFileCb)
 const realpath = promisify(realpathCb)
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-}
 
 /** `scheme://host` of a URL. WHATWG gives opaque ("null") origins to non-special schemes like app:, Chromium does not. */
 export function originOf(url: string): string | null {

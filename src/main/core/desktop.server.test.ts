@@ -2,69 +2,30 @@
 // Real sockets, real database, production throttle; nothing of ours is mocked.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
-import type { EventName, Events } from '../../shared/contract'
-import { createChatClient, memoryPorts, type ChatClient } from './index'
+import { addMember } from '../../../testkit/groups'
+import type { Events } from '../../shared/contract'
+import { memoryPorts } from './index'
 import type { OnlineHints } from './ports'
+import { eventsOf, fastSockets, listed, sharedGroup, signedIn, until, type ClientTuning, type Harness } from './testing/harness'
 
-interface Harness {
-  client: ChatClient
-  events: Array<[EventName, unknown]>
+interface Woken extends Harness {
   wake(): void
-  waitFor<N extends EventName>(name: N, pred: (p: Events[N]) => boolean, timeoutMs?: number): Promise<Events[N]>
 }
 
-type SocketTuning = Parameters<typeof createChatClient>[0]['socket']
-const fastSockets: SocketTuning = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
-
-async function signIn(ts: TestServer, user: TestUser, socket: SocketTuning = fastSockets, listPollMs = 3_000): Promise<Harness> {
+async function signIn(ts: TestServer, user: TestUser, socket: ClientTuning['socket'] = fastSockets, listPollMs = 3_000): Promise<Woken> {
   // The OnlineHints port, as platform/online.ts implements it for powerMonitor resume/unlock and network back.
   const wakeListeners = new Set<() => void>()
   const online: OnlineHints = { onWake: (l) => (wakeListeners.add(l), () => wakeListeners.delete(l)) }
-  const client = createChatClient({ serverOrigin: ts.origin, ports: { ...memoryPorts(), online }, socket, listPollMs })
-  const events: Array<[EventName, unknown]> = []
-  const waiters = new Set<() => void>()
-  client.onEvent((name, payload) => {
-    events.push([name, payload])
-    for (const w of [...waiters]) w()
-  })
-  await client.request('session.signIn', { serverOrigin: ts.origin, token: user.token })
-  return {
-    client, events,
-    wake: () => wakeListeners.forEach((l) => l()),
-    waitFor(name, pred, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = events.find(([n, p]) => n === name && pred(p as never))
-          if (!hit) return
-          waiters.delete(check)
-          clearTimeout(timer)
-          resolve(hit[1] as never)
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(new Error(`timed out waiting for ${name}`))
-        }, timeoutMs)
-        waiters.add(check)
-        check()
-      })
-    },
-  }
+  const h = await signedIn(ts.origin, user.token, { ports: { ...memoryPorts(), online }, socket, listPollMs })
+  return { ...h, wake: () => wakeListeners.forEach((l) => l()) }
 }
 
-async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
-const notifications = (h: Harness) => h.events.filter(([n]) => n === 'notification').map(([, p]) => p as Events['notification'])
+const notifications = (h: Harness): Array<Events['notification']> => eventsOf(h, 'notification')
 const texts = (h: Harness, chatId: string) => h.client.engine!.messagesOf(chatId).map((m) => m.text)
 
 let ts: TestServer
-let alice: Harness
-let bob: Harness
+let alice: Woken
+let bob: Woken
 let users: TestUser[]
 let groupId: string
 
@@ -73,20 +34,7 @@ beforeAll(async () => {
   users = ts.users(3)
   alice = await signIn(ts, users[0])
   bob = await signIn(ts, users[1])
-  const slug = uniqueSlug('notify')
-  const bobUser = (await bob.client.request('session.get', undefined))!.user
-  const headers = { Authorization: users[0].token, 'content-type': 'application/json' }
-  const r2 = await fetch(`${ts.origin}/cht/api/groups/create/`, {
-    method: 'POST', headers, body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-  })
-  expect(r2.status).toBe(201)
-  const r4 = await fetch(`${ts.origin}/cht/api/group_chat/${slug}/`, {
-    method: 'POST', headers, body: JSON.stringify({ action: 'add_member', uuid: bobUser.id }),
-  })
-  expect(r4.status).toBe(200)
-  groupId = `group:${slug}`
-  await until(async () => (await bob.client.request('chats.list', undefined)).some((c) => c.id === groupId))
-  await until(async () => (await alice.client.request('chats.list', undefined)).some((c) => c.id === groupId))
+  groupId = await sharedGroup(ts.origin, uniqueSlug('notify'), alice, bob)
   // Both sides' sockets are up once a message goes both ways.
   await bob.client.request('chats.open', { chatId: groupId })
   await alice.client.request('messages.send', { chatId: groupId, text: 'warm-up' })
@@ -149,16 +97,10 @@ describe('sleep and network (DESIGN §7)', () => {
     try {
       // No list poll either: while "asleep" nothing but wake() may reach the server.
       const carol = await signIn(ts, users[2], { backoff: { firstMs: 60_000, maxMs: 60_000 }, stableMs: 200 }, 600_000)
-      const carolUser = (await carol.client.request('session.get', undefined))!.user
       await new Promise((r) => setTimeout(r, 1_000)) // let the sign-in reads through the REST bucket
-      const r4 = await fetch(`${ts.origin}/cht/api/group_chat/${groupId.slice('group:'.length)}/`, {
-        method: 'POST',
-        headers: { Authorization: users[0].token, 'content-type': 'application/json' },
-        body: JSON.stringify({ action: 'add_member', uuid: carolUser.id }),
-      })
-      expect(r4.status).toBe(200)
+      await addMember(ts.origin, alice.token, groupId.slice('group:'.length), carol.me.id) // R4, 200 checked
       carol.client.wake() // stands in for the list poll: R3 now shows the group
-      await until(async () => (await carol.client.request('chats.list', undefined)).some((c) => c.id === groupId))
+      await until(() => listed(carol, groupId))
       await carol.client.request('chats.open', { chatId: groupId })
       await until(() => carol.client.engine!.connectionState().status === 'online')
       // Past stableMs (the next retry waits the full minute) and past the re-read that follows the first open,

@@ -6,70 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serverContext } from '../../../server/index'
 import { ensureProfile, registerFromSso } from '../../../server/model'
 import { externalServer, startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
-import type { EventName, Events } from '../../shared/contract'
-import type { User } from '../../shared/model'
-import { createChatClient, memoryPorts, type ChatClient, type Ports } from './index'
+import type { Events } from '../../shared/contract'
+import { memoryPorts, type Ports } from './index'
+import { listed, signedIn, until, type Harness } from './testing/harness'
 
-interface Harness {
-  client: ChatClient
-  ports: Ports
-  me: User
-  token: string
-  events: Array<[EventName, unknown]>
-  waitFor<N extends EventName>(name: N, pred: (p: Events[N]) => boolean, timeoutMs?: number): Promise<Events[N]>
-}
-
-const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 /** The R3 discovery poll, shortened from 60 s so "appears without restarting" is seen within a test. */
 const POLL_MS = 3_000
 
-async function signedIn(ts: TestServer, user: TestUser, ports: Ports = memoryPorts()): Promise<Harness> {
-  const client = createChatClient({ serverOrigin: ts.origin, ports, socket: fastSockets, listPollMs: POLL_MS })
-  const events: Array<[EventName, unknown]> = []
-  const waiters = new Set<() => void>()
-  client.onEvent((name, payload) => {
-    events.push([name, payload])
-    for (const w of waiters) w()
-  })
-  const session = await client.request('session.signIn', { serverOrigin: ts.origin, token: user.token })
-  return {
-    client, ports, events, me: session.user, token: user.token,
-    waitFor(name, pred, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          for (const [n, p] of events) {
-            if (n === name && pred(p as never)) {
-              waiters.delete(check)
-              clearTimeout(timer)
-              resolve(p as never)
-              return
-            }
-          }
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(new Error(`timed out waiting for ${name}`))
-        }, timeoutMs)
-        waiters.add(check)
-        check()
-      })
-    },
-  }
-}
-
-async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
+const signIn = (ts: TestServer, user: TestUser, ports?: Ports) => signedIn(ts.origin, user.token, { ports, listPollMs: POLL_MS })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function listed(h: Harness, chatId: string): Promise<boolean> {
-  return (await h.client.request('chats.list', undefined)).some((c) => c.id === chatId)
-}
 
 let ts: TestServer
 let alice: Harness
@@ -95,12 +40,12 @@ beforeAll(async () => {
   // Production throttle: everything here, 30-member adds included, must stay within the REST budget (1.5).
   ts = await startTestServer()
   const [a, b, c, d, e] = ts.users(5)
-  alice = await signedIn(ts, a)
-  bob = await signedIn(ts, b)
-  carol = await signedIn(ts, c)
-  dave = await signedIn(ts, d)
+  alice = await signIn(ts, a)
+  bob = await signIn(ts, b)
+  carol = await signIn(ts, c)
+  dave = await signIn(ts, d)
   const erinPorts: Ports = { ...memoryPorts(), clock: { now: () => Date.now() + erinClockOffset } }
-  erin = await signedIn(ts, e, erinPorts)
+  erin = await signIn(ts, e, erinPorts)
   slug = uniqueSlug('design')
   groupId = `group:${slug}`
 }, 60_000)
@@ -264,7 +209,7 @@ describe('profiles (R7, Q10), superusers and the directory (R6)', () => {
 
   it.runIf(!externalServer)('a superuser lists every profile and may manage any group', async () => {
     const { token } = ts.ref!.createUser({ firstNameFa: 'مدیر', lastNameFa: 'ارشد', isSuperuser: true })
-    const root = await signedIn(ts, { name: 'مدیر ارشد', token })
+    const root = await signIn(ts, { name: 'مدیر ارشد', token })
     try {
       expect(root.me.isSuperuser).toBe(true)
       const profiles = await root.client.request('profiles.list', undefined)

@@ -12,7 +12,7 @@ import { memoryPorts } from './ports'
 import { createSaveFlow } from '../files'
 import type { Message } from '../../shared/model'
 import { transferCounters } from './transfers'
-import { eventsOf, makeGroup, signedIn, storedFiles, until, type Harness } from './testing/harness'
+import { eventsOf, listed, sharedGroup, signedIn, storedFiles, until, type Harness } from './testing/harness'
 
 let ts: TestServer
 let users: TestUser[]
@@ -43,13 +43,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cht-files-'))
   ts = await startTestServer()
   users = ts.users(2)
-  alice = await signedIn(ts.origin, users[0].token, { maxFileBytes: MAX })
-  bob = await signedIn(ts.origin, users[1].token, { maxFileBytes: MAX })
+  alice = await signedIn(ts.origin, users[0].token, { settings: { maxFileBytes: MAX } })
+  bob = await signedIn(ts.origin, users[1].token, { settings: { maxFileBytes: MAX } })
   slug = uniqueSlug('files')
-  groupId = `group:${slug}`
-  await makeGroup(ts.origin, users[0].token, slug, [bob.me.id])
-  await until(async () => (await alice.client.request('chats.list', undefined)).some((c) => c.id === groupId))
-  await until(async () => (await bob.client.request('chats.list', undefined)).some((c) => c.id === groupId))
+  groupId = await sharedGroup(ts.origin, slug, alice, bob)
   await alice.client.request('chats.open', { chatId: groupId })
   await bob.client.request('chats.open', { chatId: groupId })
 }, 60_000)
@@ -165,7 +162,7 @@ describe('receiving (issue 4)', () => {
     expect(Buffer.from(first.bytes).equals(bytes)).toBe(true)
     // The server loses the file; a new client (empty memory cache) on the same cache folder still has it.
     if (ts.ref) rmSync(join(serverContext(ts.ref).mediaDir, new URL(url).pathname.slice('/cht/media/'.length)))
-    const fresh = await signedIn(ts.origin, users[0].token, {}, { ...memoryPorts(), cacheDir: alice.ports.cacheDir })
+    const fresh = await signedIn(ts.origin, users[0].token, { ports: { ...memoryPorts(), cacheDir: alice.ports.cacheDir } })
     try {
       const again = await fresh.client.request('media.get', { url })
       expect(Buffer.from(again.bytes).equals(bytes)).toBe(true)
@@ -246,7 +243,7 @@ describe('refusals', () => {
     expect(msg(alice, chat.id, keys[0])!.file!.name).toBe('first.txt')
     // Bob finds the chat (R3) and sees the file from Alice (W2 frames name the receiver: Q8).
     const bobChat = `direct:${alice.me.id}`
-    await until(async () => (await bob.client.request('chats.list', undefined)).some((c) => c.id === bobChat), 30_000, 'bob sees the chat')
+    await until(() => listed(bob, bobChat), 30_000, 'bob sees the chat')
     await bob.client.request('chats.open', { chatId: bobChat })
     await until(() => bob.client.engine!.messagesOf(bobChat).some((m) => m.file), 20_000, 'bob has the file')
     const f = bob.client.engine!.messagesOf(bobChat).find((m) => m.file)!

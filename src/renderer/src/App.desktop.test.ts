@@ -1,22 +1,16 @@
 // Issue 5 (renderer side): quick switcher, per-chat mute, app.openChat, attention reporting, unread total in the title.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
-import App from './App.vue'
-import { createAppRouter } from './router'
-import { freshEnv, mountWith, settle } from './testing/setup'
+import { useAppMount } from './testing/app'
+import { freshEnv, settle } from './testing/setup'
 import { makeChat, makeMessages } from './testing/fakeBridge'
 import { useFakeLayout } from './testing/layout'
 import { ATTENTION_DEBOUNCE_MS } from './composables/useAttention'
 
 useFakeLayout()
 
-let wrapper: VueWrapper | undefined
-afterEach(() => {
-  wrapper?.unmount()
-  wrapper = undefined
-  window.location.hash = ''
-  vi.restoreAllMocks()
-})
+// Registered before useAppMount's: hooks run last-registered first, so the app is unmounted before mocks go.
+afterEach(() => vi.restoreAllMocks())
+const mountApp = useAppMount()
 
 async function start() {
   const env = freshEnv('en')
@@ -35,11 +29,7 @@ async function start() {
     { id: 'u-dariush', name: 'Dariush Karimi', isSuperuser: false },
   ]
   for (const c of bridge.chats) bridge.messages.set(c.id, makeMessages(c.id, 3))
-  const router = createAppRouter()
-  wrapper = mountWith(App, env.pinia, { global: { plugins: [router] }, attachTo: document.body })
-  await router.isReady()
-  await settle()
-  return { ...env, router, w: wrapper }
+  return { ...env, ...(await mountApp(env.pinia)) }
 }
 
 function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = window): void {

@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
-import App from './App.vue'
-import { createAppRouter } from './router'
-import { freshEnv, mountWith, settle } from './testing/setup'
+import { describe, expect, it } from 'vitest'
+import { useAppMount } from './testing/app'
+import { freshEnv, settle } from './testing/setup'
 import { makeChat, makeMessages } from './testing/fakeBridge'
 import { useFakeLayout } from './testing/layout'
 
 useFakeLayout()
 
-let wrapper: VueWrapper | undefined
-afterEach(() => {
-  wrapper?.unmount()
-  wrapper = undefined
-  window.location.hash = ''
-})
+const mountApp = useAppMount()
 
 async function start(signedIn: boolean) {
   const env = freshEnv('en')
@@ -24,11 +17,7 @@ async function start(signedIn: boolean) {
   bridge.chats = [team, old]
   bridge.messages.set(team.id, makeMessages(team.id, 30))
   bridge.members.set(team.id, [{ id: 'u-me', name: 'Me Myself', isSuperuser: false }])
-  const router = createAppRouter()
-  wrapper = mountWith(App, env.pinia, { global: { plugins: [router] }, attachTo: document.body })
-  await router.isReady()
-  await settle()
-  return { ...env, router, w: wrapper }
+  return { ...env, ...(await mountApp(env.pinia)) }
 }
 
 describe('App', () => {

@@ -1,5 +1,5 @@
 // The ONLY file that touches window.cht (DESIGN §3). Everything else calls request()/on() from here.
-import type { ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult } from '@shared/contract'
+import type { ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult, Result } from '@shared/contract'
 import type { ErrorCode, StagedFile } from '@shared/model'
 
 /** A failed request, carrying the translatable code (render with i18n `errors.<code>`). */
@@ -29,11 +29,11 @@ function bridge(): ChtBridge {
 
 type ArgsOf<N extends RequestName> = RequestArgs<N> extends undefined ? [] : [args: RequestArgs<N>]
 
-/** Call main; resolves with the value, rejects with a BridgeError (never a raw Error from the other side). */
-export async function request<N extends RequestName>(name: N, ...args: ArgsOf<N>): Promise<RequestResult<N>> {
+/** Awaits one call across the bridge and unwraps its Result: the value, or a BridgeError (never a raw Error). */
+async function unwrap<T>(call: () => Promise<Result<T>>): Promise<T> {
   let res
   try {
-    res = await bridge().request(name, args[0] as RequestArgs<N>)
+    res = await call()
   } catch (e) {
     if (e instanceof BridgeError) throw e
     throw new BridgeError('unknown', e instanceof Error ? e.message : undefined)
@@ -43,21 +43,17 @@ export async function request<N extends RequestName>(name: N, ...args: ArgsOf<N>
   throw new BridgeError(res.error?.code ?? 'unknown', res.error?.detail)
 }
 
+/** Call main; resolves with the value, rejects with a BridgeError (never a raw Error from the other side). */
+export function request<N extends RequestName>(name: N, ...args: ArgsOf<N>): Promise<RequestResult<N>> {
+  return unwrap(() => bridge().request(name, args[0] as RequestArgs<N>))
+}
+
 /**
  * Stage files the user dropped or picked (DESIGN §3): the preload reads their paths itself and main answers with
  * opaque ids. Resolves with the staged files, rejects with a BridgeError.
  */
-export async function stageFiles(files: File[]): Promise<StagedFile[]> {
-  let res
-  try {
-    res = await bridge().stageFiles(files)
-  } catch (e) {
-    if (e instanceof BridgeError) throw e
-    throw new BridgeError('unknown', e instanceof Error ? e.message : undefined)
-  }
-  if (!res || typeof res !== 'object') throw new BridgeError('bad-response')
-  if (res.ok) return res.value
-  throw new BridgeError(res.error?.code ?? 'unknown', res.error?.detail)
+export function stageFiles(files: File[]): Promise<StagedFile[]> {
+  return unwrap(() => bridge().stageFiles(files))
 }
 
 /** Subscribe to an event; returns the unsubscribe function. */

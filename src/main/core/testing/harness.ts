@@ -1,34 +1,84 @@
-// Test helpers for core integration tests (issue 4): a signed-in headless client with its events recorded.
-// Nothing of ours is mocked; the server is the reference one (or any cht server).
+// Test helpers for core integration tests: headless clients with their events recorded, signed in against the
+// reference server (or any cht server). Nothing of ours is mocked.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EventName, Events } from '../../../shared/contract'
 import type { Settings, User } from '../../../shared/model'
-import { createChatClient, memoryPorts, type ChatClient, type Ports } from '../index'
+import { makeGroup } from '../../../../testkit/groups'
+import { createChatClient, memoryPorts, type ChatClient, type ChatClientOptions, type Ports } from '../index'
 
-export interface Harness {
+/** A client whose events are all kept, in order. */
+export interface Recorded {
   client: ChatClient
   ports: Ports
-  me: User
   events: Array<[EventName, unknown]>
+  /** Resolves with the first event (past or future) of `name` that `pred` accepts. */
+  waitFor<N extends EventName>(name: N, pred: (p: Events[N]) => boolean, timeoutMs?: number): Promise<Events[N]>
 }
+
+export interface Harness extends Recorded {
+  me: User
+  token: string
+}
+
+export interface ClientTuning {
+  /** Default: in-memory ports with a fresh cache folder. */
+  ports?: Ports
+  socket?: ChatClientOptions['socket']
+  listPollMs?: number
+}
+
+const freshPorts = (): Ports => ({ ...memoryPorts(), cacheDir: mkdtempSync(join(tmpdir(), 'cht-cache-test-')) })
 
 export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 
-export async function signedIn(origin: string, token: string, settings: Partial<Settings> = {}, ports?: Ports): Promise<Harness> {
-  const p: Ports = ports ?? { ...memoryPorts(), cacheDir: mkdtempSync(join(tmpdir(), 'cht-cache-test-')) }
-  p.store.set('settings', { ...(p.store.get<Partial<Settings>>('settings') ?? {}), ...settings })
-  const client = createChatClient({ serverOrigin: origin, ports: p, socket: fastSockets, listPollMs: 3_000 })
+/** A client that is not signed in yet (restoring a session with start(), or a sign-in that must fail). */
+export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
+  const ports = tuning.ports ?? freshPorts()
+  const client = createChatClient({
+    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: tuning.listPollMs ?? 3_000,
+  })
   const events: Array<[EventName, unknown]> = []
+  const waiters = new Set<() => void>()
   client.onEvent((name, payload) => {
     events.push([name, payload])
+    for (const w of [...waiters]) w()
   })
-  const s = await client.request('session.signIn', { serverOrigin: origin, token })
-  return { client, ports: p, me: s.user, events }
+  return {
+    client, ports, events,
+    waitFor(name, pred, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = events.find(([n, p]) => n === name && pred(p as never))
+          if (!hit) return
+          waiters.delete(check)
+          clearTimeout(timer)
+          resolve(hit[1] as never)
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`timed out waiting for ${name}`))
+        }, timeoutMs)
+        waiters.add(check)
+        check()
+      })
+    },
+  }
 }
 
-export function eventsOf<N extends EventName>(h: Harness, name: N): Array<Events[N]> {
+export async function signedIn(
+  origin: string, token: string, opts: ClientTuning & { settings?: Partial<Settings> } = {},
+): Promise<Harness> {
+  const ports = opts.ports ?? freshPorts()
+  // Before the client exists: it reads its settings once, when created.
+  if (opts.settings) ports.store.set('settings', { ...(ports.store.get<Partial<Settings>>('settings') ?? {}), ...opts.settings })
+  const h = recorded(origin, { ...opts, ports })
+  const s = await h.client.request('session.signIn', { serverOrigin: origin, token })
+  return { ...h, me: s.user, token }
+}
+
+export function eventsOf<N extends EventName>(h: Recorded, name: N): Array<Events[N]> {
   return h.events.filter(([n]) => n === name).map(([, p]) => p as Events[N])
 }
 
@@ -40,17 +90,16 @@ export async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 
   }
 }
 
-/** R2 (name == slug, Q7) by `owner`, then R4 add_member for each other user — the protocol way. */
-export async function makeGroup(origin: string, ownerToken: string, slug: string, memberIds: string[]): Promise<void> {
-  const headers = { Authorization: ownerToken, 'content-type': 'application/json' }
-  const r2 = await fetch(`${origin}/cht/api/groups/create/`, {
-    method: 'POST', headers, body: JSON.stringify({ group_name: slug, slug, type: 'public' }),
-  })
-  if (r2.status !== 201) throw new Error(`R2 ${r2.status}`)
-  for (const uuid of memberIds) {
-    const r4 = await fetch(`${origin}/cht/api/group_chat/${slug}/`, { method: 'POST', headers, body: JSON.stringify({ action: 'add_member', uuid }) })
-    if (r4.status !== 200) throw new Error(`R4 ${r4.status}`)
-  }
+export async function listed(h: Recorded, chatId: string): Promise<boolean> {
+  return (await h.client.request('chats.list', undefined)).some((c) => c.id === chatId)
+}
+
+/** makeGroup with `owner` and `members`, then waits until every one of them lists it; answers its chat id. */
+export async function sharedGroup(origin: string, slug: string, owner: Harness, ...members: Harness[]): Promise<string> {
+  await makeGroup(origin, owner.token, slug, members.map((m) => m.me.id))
+  const chatId = `group:${slug}`
+  for (const h of [owner, ...members]) await until(() => listed(h, chatId), undefined, `${chatId} listed`)
+  return chatId
 }
 
 /** R5 file messages of a group, read with a raw request (what the server stored). */

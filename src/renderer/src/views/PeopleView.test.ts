@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import type { User } from '@shared/model'
-import App from '../App.vue'
-import { createAppRouter } from '../router'
-import { freshEnv, mountWith, settle } from '../testing/setup'
+import { useAppMount } from '../testing/app'
+import { freshEnv, settle } from '../testing/setup'
 import { makeChat } from '../testing/fakeBridge'
 import { useFakeLayout } from '../testing/layout'
 import en from '../i18n/en'
 
 useFakeLayout()
 
-let wrapper: VueWrapper | undefined
-afterEach(() => {
-  wrapper?.unmount()
-  wrapper = undefined
-  window.location.hash = ''
-})
+const mountApp = useAppMount()
 
 const directory: User[] = [
   { id: 'u-1', name: 'زهرا کریمی', isSuperuser: false, groups: ['dev', 'design'] },
@@ -31,12 +25,7 @@ async function start(opts: { superuser?: boolean; path?: string } = {}) {
   bridge.session = { serverOrigin: 'https://cht.example', user: bridge.user }
   bridge.users = [bridge.user, ...directory]
   bridge.chats = [makeChat('group:dev', { title: 'برنامه‌نویسان' })]
-  const router = createAppRouter()
-  await router.push(opts.path ?? '/people')
-  wrapper = mountWith(App, env.pinia, { global: { plugins: [router] }, attachTo: document.body })
-  await router.isReady()
-  await settle(10)
-  return { ...env, router, w: wrapper }
+  return { ...env, ...(await mountApp(env.pinia, { path: opts.path ?? '/people', settleTimes: 10 })) }
 }
 
 const shown = (w: VueWrapper) => w.findAll('[data-testid="person"]').map((p) => p.attributes('data-user-id'))
