@@ -61,7 +61,7 @@ export interface ChatEngineOptions {
   /** R3 discovery poll interval (default 60 s). */
   listPollMs?: number
   /** A message from someone else arrived live (notifications decide from here: issue 5). */
-  onIncoming?: (chat: Chat, message: Message, activeChat: ChatId | null) => void
+  onIncoming?: (chatId: ChatId, message: Message, activeChat: ChatId | null) => void
   /** Issue 4: the size cap for files (settings.maxFileBytes), read at send time. */
   maxFileBytes?: () => number
 }
@@ -211,6 +211,12 @@ export class ChatEngine {
       c.canManage = canManageGroup(c, this.o.me)
     }
     return c
+  }
+
+  /** The chat as listed, or undefined when it is not (left, removed). */
+  chatView(chatId: ChatId): Chat | undefined {
+    const s = this.chats.get(chatId)
+    return s && this.view(s)
   }
 
   private state(chatId: ChatId): ChatState {
@@ -713,7 +719,7 @@ export class ChatEngine {
     }
     if (this.active === chatId) this.markRead(s)
     else if (!msg.own) s.chat.unread++
-    if (!msg.own) this.o.onIncoming?.(this.view(s), msg, this.active)
+    if (!msg.own) this.o.onIncoming?.(chatId, msg, this.active)
     this.changed()
   }
 

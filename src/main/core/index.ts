@@ -73,7 +73,15 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   if (opts.serverOrigin && !ports.store.get('session')) settings.serverOrigin = opts.serverOrigin
 
   // Issue 5: notification rules (notify.ts) and the chat the renderer shows, kept while the window is unfocused.
-  const notifier = new Notifier({ clock, getSettings: () => settings, emit: (n) => emit('notification', n) })
+  const notifier = new Notifier({
+    clock,
+    getSettings: () => settings,
+    chatOf: (chatId) => {
+      const chat = engine?.chatView(chatId)
+      return chat && markMuted(chat, settings)
+    },
+    emit: (n) => emit('notification', n),
+  })
   let viewing: string | null = null
 
   // Issue 4: staged files, pasted bytes waiting in the outbox, and the media cache live under one private folder.
@@ -132,7 +140,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       getToken: () => token,
       // Chats leave core with their mute flag.
       emit: (name, payload) => emit(name, name === 'chats.changed' ? (withMuted(payload as never, settings) as never) : payload),
-      onIncoming: (chat, message, active) => notifier.incoming(chat, message, active),
+      onIncoming: (chatId, message, active) => notifier.incoming(chatId, message, active),
       maxFileBytes: () => settings.maxFileBytes,
       onSocketAuthFailed: () => void reauthenticate(),
       socketOptions: opts.socket,

@@ -17,7 +17,8 @@ function setup(patch: Partial<Settings> = {}) {
   // The clock follows vitest's fake Date, so the timers and the rules see the same time.
   const clock = { now: () => Date.now() }
   const out: NotificationRequest[] = []
-  const n = new Notifier({ clock, getSettings: () => settings, emit: (r) => out.push(r) })
+  const chats = new Map([group, direct].map((c) => [c.id, c]))
+  const n = new Notifier({ clock, getSettings: () => settings, chatOf: (id) => chats.get(id), emit: (r) => out.push(r) })
   return { n, out, set: (p: Partial<Settings>) => (settings = { ...settings, ...p }) }
 }
 
@@ -30,44 +31,44 @@ afterEach(() => vi.useRealTimers())
 describe('who gets notified', () => {
   it('a message in a chat not being looked at notifies: chat title, sender and preview', () => {
     const { n, out } = setup()
-    n.incoming(group, msg(group, 'hello\n  team'), null)
+    n.incoming(group.id, msg(group, 'hello\n  team'), null)
     expect(out).toEqual([{ chatId: 'group:team', title: 'Team', body: 'Sara Miller: hello team', count: 1, silent: false }])
-    n.incoming(direct, msg(direct, 'hi'), 'group:team')
+    n.incoming(direct.id, msg(direct, 'hi'), 'group:team')
     expect(out[1]).toEqual({ chatId: 'direct:abc', title: 'Sara Miller', body: 'hi', count: 1, silent: false })
   })
 
   it('own messages never notify', () => {
     const { n, out } = setup()
-    n.incoming(group, msg(group, 'mine', { own: true }), null)
+    n.incoming(group.id, msg(group, 'mine', { own: true }), null)
     expect(out).toEqual([])
   })
 
   it('muted chats do not notify; others still do', () => {
     const { n, out } = setup({ mutedChats: ['group:team'] })
-    n.incoming(group, msg(group, 'x'), null)
-    n.incoming(direct, msg(direct, 'y'), null)
+    n.incoming(group.id, msg(group, 'x'), null)
+    n.incoming(direct.id, msg(direct, 'y'), null)
     expect(out.map((r) => r.chatId)).toEqual(['direct:abc'])
   })
 
   it('the active chat notifies only when the window is not focused', () => {
     const { n, out } = setup()
-    n.incoming(group, msg(group, 'seen'), 'group:team')
+    n.incoming(group.id, msg(group, 'seen'), 'group:team')
     expect(out).toHaveLength(0)
     expect(n.suppressedBy('group:team', 'group:team')).toBe('viewing')
     n.focused = false
-    n.incoming(group, msg(group, 'not seen'), 'group:team')
+    n.incoming(group.id, msg(group, 'not seen'), 'group:team')
     expect(out.map((r) => r.body)).toEqual(['Sara Miller: not seen'])
   })
 
   it('notifications switched off: nothing', () => {
     const { n, out } = setup({ notifications: { enabled: false, previews: true, sound: true } })
-    n.incoming(group, msg(group, 'x'), null)
+    n.incoming(group.id, msg(group, 'x'), null)
     expect(out).toEqual([])
   })
 
   it('sound off makes the notification silent', () => {
     const { n, out } = setup({ notifications: { enabled: true, previews: true, sound: false } })
-    n.incoming(group, msg(group, 'x'), null)
+    n.incoming(group.id, msg(group, 'x'), null)
     expect(out[0].silent).toBe(true)
   })
 })
@@ -79,12 +80,12 @@ describe('Do Not Disturb (injected clock)', () => {
     const until = dndUntilFor('1h', now)!
     expect(until - now).toBe(3_600_000)
     const s = setup({ dndUntil: until })
-    s.n.incoming(group, msg(group, 'during'), null)
+    s.n.incoming(group.id, msg(group, 'during'), null)
     vi.advanceTimersByTime(59 * 60_000)
-    s.n.incoming(group, msg(group, 'still during'), null)
+    s.n.incoming(group.id, msg(group, 'still during'), null)
     expect(s.out).toHaveLength(0)
     vi.advanceTimersByTime(2 * 60_000)
-    s.n.incoming(group, msg(group, 'after'), null)
+    s.n.incoming(group.id, msg(group, 'after'), null)
     expect(s.out.map((r) => r.body)).toEqual(['Sara Miller: after'])
     expect(out).toHaveLength(0)
     expect(n.suppressedBy('group:team', null)).toBeNull()
@@ -96,10 +97,10 @@ describe('Do Not Disturb (injected clock)', () => {
     expect([end.getFullYear(), end.getMonth(), end.getDate(), end.getHours(), end.getMinutes()]).toEqual([2025, 2, 11, 8, 0])
     const { n, out } = setup({ dndUntil: until })
     vi.setSystemTime(new Date(2025, 2, 11, 7, 59))
-    n.incoming(group, msg(group, 'early'), null)
+    n.incoming(group.id, msg(group, 'early'), null)
     expect(out).toHaveLength(0)
     vi.setSystemTime(new Date(2025, 2, 11, 8, 1))
-    n.incoming(group, msg(group, 'morning'), null)
+    n.incoming(group.id, msg(group, 'morning'), null)
     expect(out).toHaveLength(1)
   })
 
@@ -108,11 +109,11 @@ describe('Do Not Disturb (injected clock)', () => {
     expect(dndUntilFor('off', Date.now())).toBeNull()
     const { n, out, set } = setup({ dndUntil: DND_FOREVER })
     vi.setSystemTime(new Date(2026, 2, 10))
-    n.incoming(group, msg(group, 'x'), null)
+    n.incoming(group.id, msg(group, 'x'), null)
     expect(out).toHaveLength(0)
     expect(isDndActive({ dndUntil: DND_FOREVER }, Date.now())).toBe(true)
     set({ dndUntil: null })
-    n.incoming(group, msg(group, 'y'), null)
+    n.incoming(group.id, msg(group, 'y'), null)
     expect(out).toHaveLength(1)
   })
 })
@@ -120,16 +121,16 @@ describe('Do Not Disturb (injected clock)', () => {
 describe('content', () => {
   it('previews off: neither sender, chat nor text — only a count', () => {
     const { n, out } = setup({ notifications: { enabled: true, previews: false, sound: true } })
-    n.incoming(direct, msg(direct, 'secret'), null)
+    n.incoming(direct.id, msg(direct, 'secret'), null)
     expect(out[0]).toMatchObject({ title: 'cht', body: 'New message', count: 1 })
     expect(JSON.stringify(out)).not.toMatch(/secret|Sara/)
   })
 
   it('previews off in Persian', () => {
     const { n, out } = setup({ locale: 'fa', notifications: { enabled: true, previews: false, sound: true } })
-    n.incoming(direct, msg(direct, 'a'), null)
+    n.incoming(direct.id, msg(direct, 'a'), null)
     vi.advanceTimersByTime(COALESCE_MS)
-    n.incoming(direct, msg(direct, 'b'), null)
+    n.incoming(direct.id, msg(direct, 'b'), null)
     vi.advanceTimersByTime(COALESCE_MS)
     expect(out.map((r) => r.body)).toEqual(['پیام جدید', '۲ پیام جدید'])
   })
@@ -156,7 +157,7 @@ describe('content', () => {
 describe('coalescing: one live notification per chat', () => {
   it('a burst becomes one event now and one carrying the latest message and the count', () => {
     const { n, out } = setup()
-    for (let i = 1; i <= 5; i++) n.incoming(group, msg(group, `m${i}`), null)
+    for (let i = 1; i <= 5; i++) n.incoming(group.id, msg(group, `m${i}`), null)
     expect(out.map((r) => [r.body, r.count])).toEqual([['Sara Miller: m1', 1]])
     vi.advanceTimersByTime(COALESCE_MS)
     expect(out.map((r) => [r.body, r.count])).toEqual([['Sara Miller: m1', 1], ['Sara Miller: m5', 5]])
@@ -166,27 +167,27 @@ describe('coalescing: one live notification per chat', () => {
 
   it('chats coalesce independently', () => {
     const { n, out } = setup()
-    n.incoming(group, msg(group, 'a'), null)
-    n.incoming(direct, msg(direct, 'b'), null)
-    n.incoming(group, msg(group, 'c'), null)
+    n.incoming(group.id, msg(group, 'a'), null)
+    n.incoming(direct.id, msg(direct, 'b'), null)
+    n.incoming(group.id, msg(group, 'c'), null)
     expect(out.map((r) => r.chatId)).toEqual(['group:team', 'direct:abc'])
   })
 
   it('opening the chat resets the count and drops a held-back burst', () => {
     const { n, out } = setup()
-    n.incoming(group, msg(group, 'a'), null)
-    n.incoming(group, msg(group, 'b'), null)
+    n.incoming(group.id, msg(group, 'a'), null)
+    n.incoming(group.id, msg(group, 'b'), null)
     n.reset('group:team')
     vi.advanceTimersByTime(COALESCE_MS)
     expect(out).toHaveLength(1)
-    n.incoming(group, msg(group, 'c'), null)
+    n.incoming(group.id, msg(group, 'c'), null)
     expect(out[1]).toMatchObject({ body: 'Sara Miller: c', count: 1 })
   })
 
   it('muting or DND during the hold-back drops the pending one', () => {
     const { n, out, set } = setup()
-    n.incoming(group, msg(group, 'a'), null)
-    n.incoming(group, msg(group, 'b'), null)
+    n.incoming(group.id, msg(group, 'a'), null)
+    n.incoming(group.id, msg(group, 'b'), null)
     set({ dndUntil: dndUntilFor('1h', Date.now()) })
     vi.advanceTimersByTime(COALESCE_MS)
     expect(out).toHaveLength(1)

@@ -63,12 +63,13 @@ export function withMuted(chats: Chat[], settings: Pick<Settings, 'mutedChats'>)
 export interface NotifierOptions {
   clock: Clock
   getSettings: () => Settings
+  /** The chat as listed (display title), read when a notification is shown — not for every message. */
+  chatOf: (chatId: ChatId) => Chat | undefined
   emit: (payload: NotificationRequest) => void
   coalesceMs?: number
 }
 
 interface Pending {
-  chat: Chat
   message: Message
   /** Notifiable messages since the chat was last opened. */
   count: number
@@ -94,19 +95,18 @@ export class Notifier {
   }
 
   /** ChatEngine's onIncoming hook: a live message from someone else. */
-  incoming(chat: Chat, message: Message, activeChat: ChatId | null): void {
+  incoming(chatId: ChatId, message: Message, activeChat: ChatId | null): void {
     if (message.own) return
-    if (this.suppressedBy(chat.id, activeChat)) return
+    if (this.suppressedBy(chatId, activeChat)) return
     const now = this.o.clock.now()
-    let p = this.perChat.get(chat.id)
-    if (!p) this.perChat.set(chat.id, (p = { chat, message, count: 0, lastEmitAt: -Infinity }))
-    p.chat = chat
+    let p = this.perChat.get(chatId)
+    if (!p) this.perChat.set(chatId, (p = { message, count: 0, lastEmitAt: -Infinity }))
     p.message = message
     p.count++
     if (p.timer) return // already scheduled: it will carry this message and the count
     const wait = p.lastEmitAt + (this.o.coalesceMs ?? COALESCE_MS) - now
-    if (wait <= 0) return this.flush(chat.id)
-    p.timer = setTimeout(() => this.flush(chat.id), wait)
+    if (wait <= 0) return this.flush(chatId)
+    p.timer = setTimeout(() => this.flush(chatId), wait)
   }
 
   /** The chat was opened or muted: its count starts again, a burst held back for it is dropped. */
@@ -127,21 +127,23 @@ export class Notifier {
     // Settings may have changed while the burst was held back (muted, DND switched on). Opening the chat
     // meanwhile already dropped it (reset()).
     if (this.suppressedBy(chatId, null)) return
+    const chat = this.o.chatOf(chatId)
+    if (!chat) return // left or removed meanwhile
     p.lastEmitAt = this.o.clock.now()
-    this.o.emit(this.describe(p))
+    this.o.emit(this.describe(chat, p))
   }
 
-  private describe(p: Pending): NotificationRequest {
+  private describe(chat: Chat, p: Pending): NotificationRequest {
     const s = this.o.getSettings()
     const w = WORDS[s.locale] ?? WORDS.en
     const silent = !s.notifications.sound
     if (!s.notifications.previews) {
       // Privacy: neither the sender, nor the chat, nor the text.
-      return { chatId: p.chat.id, title: w.app, body: w.newMessages(p.count), count: p.count, silent }
+      return { chatId: chat.id, title: w.app, body: w.newMessages(p.count), count: p.count, silent }
     }
     const preview = previewText(p.message, s.locale)
     const sender = p.message.senderName
-    const body = p.chat.kind === 'group' && sender ? `${sender}: ${preview}` : preview
-    return { chatId: p.chat.id, title: p.chat.title, body, count: p.count, silent }
+    const body = chat.kind === 'group' && sender ? `${sender}: ${preview}` : preview
+    return { chatId: chat.id, title: chat.title, body, count: p.count, silent }
   }
 }
