@@ -26,6 +26,7 @@ test('the built app opens its window on the sign-in view with the narrow bridge 
   const why = 'No Electron binary on this machine (it cannot be downloaded here) — real-Electron smoke not run'
   // The list reporter shows a skip as a bare '-': say it in words too.
   if (!binary) console.log(`[electron smoke] SKIPPED: ${why}`)
+  // Skipped only where Electron's binary is missing (it cannot be downloaded on these machines); never counted as passed.
   test.skip(!binary, why)
   expect(existsSync(join(root, 'out/main/index.js')), 'run `npm run build` first').toBe(true)
   const userData = mkdtempSync(join(tmpdir(), 'cht-electron-smoke-'))

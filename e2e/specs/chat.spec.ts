@@ -123,6 +123,7 @@ test('history survives a reload, reopening the app, and signing in afresh', asyn
 })
 
 test('a server restart mid-conversation loses nothing and duplicates nothing', async ({ openApp, testServer }) => {
+  // Runs against the reference server only: an external server cannot be restarted by the suite.
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: the suite cannot restart an external server')
   const { alice, bob, a } = await twoSignedIn(openApp, testServer)
   const groupId = await createGroup(testServer, a, [await myId(bob)])
@@ -183,6 +184,7 @@ test('a message containing HTML renders as literal text', async ({ openApp, test
 })
 
 test('sign-in with the web page (SSO) through the host\'s SsoLogin port', async ({ openApp, testServer }) => {
+  // Runs against the reference server only: a production SSO page is not ours to drive.
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: the external SSO page cannot be driven by the suite')
   const [u] = testServer.users(1)
   const app = await openApp()
@@ -199,6 +201,7 @@ test('sign-in with the web page (SSO) through the host\'s SsoLogin port', async 
 })
 
 test('images reach the page as bytes through the bridge and show as blob: URLs', async ({ openApp, testServer }) => {
+  // Runs against the reference server only: it seeds the demo image into the server's database.
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: needs the reference server\'s demo data')
   const demo = await seedDemo(testServer.ref!)
   const ali = demo.find((d) => d.name === 'علی رضایی')!

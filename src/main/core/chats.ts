@@ -154,9 +154,9 @@ export class ChatEngine {
   private async readList(): Promise<void> {
     const listedBefore = this.chatSeq
     // Two requests, one after the other, through the shared bucket (never a fan-out: PROTOCOL 1.5).
-    const groups = wire.groupsFromR3((await this.o.rest.get('api/groups/')).body, this.o.origin)
+    const groups = wire.groupsFromR3((await this.o.rest.get(wire.routes.groups)).body, this.o.origin)
     const directs = wire.directsFromR3(
-      (await this.o.rest.get('api/groups/', { query: { type: 'PrivateGroup' } })).body,
+      (await this.o.rest.get(wire.routes.groups, { query: { type: 'PrivateGroup' } })).body,
       this.o.me.id,
     )
     if (this.closed) return
@@ -249,7 +249,7 @@ export class ChatEngine {
     s.needsReread = false
     let messages: Message[]
     if (s.chat.kind === 'group') {
-      const body = (await this.o.rest.get(`api/groups/${encodeURIComponent(s.chat.slug!)}/chat/`)).body
+      const body = (await this.o.rest.get(wire.routes.groupHistory(s.chat.slug!))).body
       const h = wire.groupHistoryFromR5(body, { origin: this.o.origin, meId: this.o.me.id })
       this.rememberUsers(h.directory)
       this.rememberUsers(h.members)
@@ -263,7 +263,7 @@ export class ChatEngine {
         s.history = 'loaded'
         return this.afterHistory(s, [])
       }
-      const body = (await this.o.rest.get(`api/private-chat/${encodeURIComponent(s.chat.room.toLowerCase())}/`)).body
+      const body = (await this.o.rest.get(wire.routes.directHistory(s.chat.room))).body
       const h = wire.directHistoryFromR9(body, { origin: this.o.origin, meId: this.o.me.id, peerId: s.chat.peerId })
       this.rememberUsers([h.peer])
       s.members = [this.o.me, h.peer]
@@ -532,7 +532,7 @@ export class ChatEngine {
     const chatId: ChatId = `direct:${userId}`
     const existing = this.chats.get(chatId)
     if (existing) return this.view(existing)
-    const r = await this.o.rest.get(`api/privatechat/${userId}/`)
+    const r = await this.o.rest.get(wire.routes.directRoom(userId))
     const resolved = wire.roomFromR8(r.body, r.status)
     this.rememberUsers([resolved.peer])
     const peer = this.directory.get(resolved.peer.id) ?? resolved.peer
@@ -735,7 +735,7 @@ export class ChatEngine {
   private afterSettle(s: ChatState, _item?: OutboxItem): void {
     if (s.chat.kind === 'direct' && s.roomPending && s.chat.peerId) {
       s.roomPending = false
-      void this.o.rest.get(`api/privatechat/${s.chat.peerId}/`).then((r) => {
+      void this.o.rest.get(wire.routes.directRoom(s.chat.peerId)).then((r) => {
         const { room } = wire.roomFromR8(r.body, r.status)
         if (room !== s.chat.room) this.switchRoom(s, room)
         this.changed()

@@ -98,7 +98,7 @@ export class GroupManager {
   async create(args: { slug: string; title?: string; visibility: 'public' | 'private' }): Promise<Chat> {
     const { slug, visibility } = args
     if (!isValidSlug(slug)) throw new ChtError('invalid-input', 'slug must match [a-z0-9_]{1,64}')
-    const r = await this.host.rest.post('api/groups/create/', { group_name: slug, slug, type: visibility })
+    const r = await this.host.rest.post(wire.routes.createGroup, wire.createGroupBody(slug, visibility))
     const chat = wire.groupFromR2(r.body) // 400 name/slug taken → group.name-taken / group.slug-taken (wire)
     const title = args.title?.trim()
     this.host.setGroupTitle(chat.slug!, title && title !== chat.slug ? title : undefined)
@@ -129,8 +129,7 @@ export class GroupManager {
       seen.add(id)
       let body: unknown
       try {
-        // Q13: `{"action":"add_member","uuid"}` — the old `{"add_member": true}` is a 400.
-        body = (await this.host.rest.post(`api/group_chat/${encodeURIComponent(slug)}/`, { action: 'add_member', uuid: id })).body
+        body = (await this.host.rest.post(wire.routes.members(slug), wire.memberChangeBody('add', id))).body
       } catch (e) {
         failed.push({ userId: id, error: toAppError(e) })
         continue
@@ -163,7 +162,7 @@ export class GroupManager {
     const leaving = userId === this.host.me.id
     if (!leaving && !chat.canManage) throw new ChtError('forbidden', 'only the creator or a superuser removes members')
     const slug = chat.slug!
-    await this.host.rest.post(`api/group_chat/${encodeURIComponent(slug)}/`, { action: 'remove_member', uuid: userId })
+    await this.host.rest.post(wire.routes.members(slug), wire.memberChangeBody('remove', userId))
     this.setMembership(userId, slug, false)
     if (leaving) return this.host.dropChat(chatId)
     await this.host.refreshMembers(chatId, (members) => members.filter((m) => m.id !== userId))
@@ -171,7 +170,7 @@ export class GroupManager {
 
   /** R7 `?get-all=true`: every profile for a superuser; anyone else silently gets only their own (Q10). */
   async profiles(): Promise<User[]> {
-    const body = (await this.host.rest.get('api/user/profile/', { query: { 'get-all': 'true' } })).body
+    const body = (await this.host.rest.get(wire.routes.profile, { query: { 'get-all': 'true' } })).body
     const users = wire.profilesFromR7(body, this.host.origin)
     this.host.rememberUsers(users)
     return users.map((u) => this.host.user(u.id) ?? u).sort(byName)
@@ -190,7 +189,7 @@ export class GroupManager {
 
   private async loadUsers(): Promise<void> {
     try {
-      this.host.rememberUsers(wire.usersFromR6((await this.host.rest.get('api/users-info/')).body, this.host.origin), true)
+      this.host.rememberUsers(wire.usersFromR6((await this.host.rest.get(wire.routes.users)).body, this.host.origin), true)
     } catch (err) {
       // R6 is a 500 while any user lacks a profile (1.2): the users seen in R5 still serve. Not retried
       // before the TTL either — the budget matters more than a fresher directory.

@@ -110,8 +110,8 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
   /** PROTOCOL 1.2: R1 then R7, before anything else and before any socket. */
   async function bootstrap(r: Rest, origin: string): Promise<User> {
-    await r.get('save-user-data/')
-    return wire.sessionUserFromR7((await r.get('api/user/profile/')).body, origin)
+    await r.get(wire.routes.saveUser)
+    return wire.sessionUserFromR7((await r.get(wire.routes.profile)).body, origin)
   }
 
   async function signIn(origin: string, newToken: string): Promise<SessionInfo> {

@@ -316,14 +316,17 @@ export const screen = {
 
 export const shell = { openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined) }
 
+/** Registered handlers, as Electron keeps them (one per channel). */
+const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>()
+
 export const ipcMain = {
-  handlers: new Map<string, (...args: unknown[]) => unknown>(),
+  handlers: ipcHandlers,
   handle(channel: string, fn: (...args: unknown[]) => unknown): void {
-    if (ipcMain.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
-    ipcMain.handlers.set(channel, fn)
+    if (ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
+    ipcHandlers.set(channel, fn)
   },
   removeHandler(channel: string): void {
-    ipcMain.handlers.delete(channel)
+    ipcHandlers.delete(channel)
   },
   on: vi.fn(),
 }
@@ -363,7 +366,7 @@ export function resetFakeElectron(): void {
   app.isPackaged = false
   app.locale = 'en'
   app.removeAllListeners()
-  ipcMain.handlers.clear()
+  ipcHandlers.clear()
   ipcRenderer.removeAllListeners()
   safeStorage.available = true
   safeStorage.backend = 'gnome_libsecret'

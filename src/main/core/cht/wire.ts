@@ -932,6 +932,33 @@ function recipientOf(recipientId: string): string {
   return r
 }
 
+// ------------------------------------------------------------------ REST routes (PROTOCOL §2), relative to /cht/
+
+const seg = encodeURIComponent
+export const routes = {
+  saveUser: 'save-user-data/', // R1
+  createGroup: 'api/groups/create/', // R2
+  groups: 'api/groups/', // R3 (and ?type=PrivateGroup)
+  members: (slug: string) => `api/group_chat/${seg(slug)}/`, // R4
+  groupHistory: (slug: string) => `api/groups/${seg(slug)}/chat/`, // R5: the slug exactly as R2/R3 gave it
+  users: 'api/users-info/', // R6
+  profile: 'api/user/profile/', // R7 (and ?get-all=true)
+  directRoom: (userId: string) => `api/privatechat/${seg(userId)}/`, // R8
+  directHistory: (room: string) => `api/private-chat/${seg(room.toLowerCase())}/`, // R9: looked up lowercase
+} as const
+
+// ------------------------------------------------------------------ outgoing REST bodies
+
+/** R2: live chat needs the group's name to equal its slug (Q7), so both carry the slug. */
+export function createGroupBody(slug: string, visibility: 'public' | 'private'): { group_name: string; slug: string; type: string } {
+  return { group_name: slug, slug, type: visibility }
+}
+
+/** R4: `{"action", "uuid"}` — the old document's `{"add_member": true}` is a 400 (Q13). */
+export function memberChangeBody(action: 'add' | 'remove', userId: string): { action: string; uuid: string } {
+  return { action: action === 'add' ? 'add_member' : 'remove_member', uuid: userId }
+}
+
 /** W1 text frame (an object for the socket to serialize). Only `message`: avatar_url/timestamp are ignored (Q13). */
 export function textFrameW1(text: string): { message: string } {
   return { message: text }
