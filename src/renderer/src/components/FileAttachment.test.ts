@@ -170,7 +170,7 @@ describe('file messages in Persian', () => {
   it('kind and size in Persian, with Persian digits', () => {
     ;({ bridge, pinia } = freshEnv('fa'))
     const w = mountWith(MessageBubble, pinia, { props: { message: { ...base, file: att('گزارش.pdf', { size: 3 * 1024 * 1024 }) } } })
-    expect(w.get('[data-testid="file-type"]').text()).toBe('سند PDF · PDF · ۳ مگابایت')
+    expect(w.get('[data-testid="file-type"]').text()).toBe('سند PDF، PDF، ۳ مگابایت')
   })
 })
 

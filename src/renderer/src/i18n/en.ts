@@ -7,6 +7,7 @@ const en: MessageSchema = {
     loading: 'Loading…',
   },
   common: {
+    sep: ' · ',
     close: 'Close',
     dismiss: 'Dismiss',
     retry: 'Retry',

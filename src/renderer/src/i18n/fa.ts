@@ -6,6 +6,8 @@ const fa = {
     loading: 'در حال بارگذاری…',
   },
   common: {
+    // Between parts of one line. The Persian comma: a middle dot beside Persian digits reads as a zero (۶ · → ۶۰).
+    sep: '، ',
     close: 'بستن',
     dismiss: 'نادیده گرفتن',
     retry: 'تلاش دوباره',
