@@ -1,11 +1,13 @@
 // Playwright: the e2e suite runs the built renderer in Debian's chromium against the real headless core and the
-// reference server (DESIGN §5). Browsers are never downloaded here. The reporter comes from the CLI.
+// reference server (DESIGN §5). `npm test` finds or provisions the browser first (scripts/browser.mjs). The reporter comes from the CLI.
 import { defineConfig } from '@playwright/test'
+// @ts-expect-error -- a plain .mjs script shared with `npm test` (scripts/test-all.mjs), which provisions the browser
+import { findChromium } from './scripts/browser.mjs'
 
 const chromium = {
   headless: true,
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: (findChromium() as string | undefined) ?? '(no Chromium found: run `node scripts/browser.mjs`)',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',

@@ -38,7 +38,7 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
     const me = server.createUser({ firstNameFa: 'خواننده', lastNameFa: 'بنچ', firstNameEn: 'Bench', lastNameEn: 'Reader' })
     const talker = server.createUser({ firstNameFa: 'Sara', lastNameFa: 'Miller', avatarUrl: 'https://sso.example.com/media/avatars/sara.png' })
     const sender: PumpSender = { name: 'Sara Miller', avatarUrl: 'https://sso.example.com/media/avatars/sara.png' }
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (const u of [me, talker]) {
         registerFromSso(store, store.ssoUser(u.id)!, u.token)
         ensureProfile(store, u.id)
@@ -49,7 +49,7 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
       for (let i = 0; i < 20; i++) {
         store.insertMessage({ group_id: g.id, user_id: i % 2 ? me.id : talker.id, content: `history ${i}`, file: null, recipient: null, created_us: now - (100 - i) * 60e6 })
       }
-    })()
+    })
 
     pump = await startPump(server.origin)
     await pump.prepare(n, sender)

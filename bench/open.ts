@@ -36,7 +36,7 @@ export async function benchOpen({ messages: count, runs, log }: OpenOptions): Pr
     const { store } = serverContext(server)
     const me = server.createUser({ firstNameFa: 'خواننده', lastNameFa: 'بنچ', firstNameEn: 'Bench', lastNameEn: 'Reader' })
     const seedStart = performance.now()
-    store.db.transaction(() => {
+    store.transaction(() => {
       const people = [me, ...SENDERS.map((p) => server.createUser(p))]
       for (const u of people) {
         registerFromSso(store, store.ssoUser(u.id)!, u.token)
@@ -53,7 +53,7 @@ export async function benchOpen({ messages: count, runs, log }: OpenOptions): Pr
           created_us: Math.round(start + (i * YEAR_US) / count),
         })
       }
-    })()
+    })
     log(`  seeded ${fmtInt(count)} messages in ${fmtMs(performance.now() - seedStart)}`)
 
     // ---- the limits, on the same payload ----

@@ -2,11 +2,30 @@
 // `npm test`: everything CI runs, in order, ending with one plain line `N passed, N failed` summed over every
 // runner (DESIGN §5). Gates that are not test runners (typecheck, lint, build, security) count as one check each.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureChromium } from './browser.mjs'
 
+// The project's own Node (the `node` devDependency, Electron 45's line: DESIGN §9) — npm puts it first on PATH.
+console.log(`node ${process.version}`)
+if (!process.version.startsWith('v24.')) {
+  console.error(`npm test must run on the project's Node 24 (found ${process.version}): run \`npm install\`, then \`npm test\`.`)
+  process.exit(1)
+}
+// Before anything else: without a browser the e2e suite cannot run, so say so now, in one line.
+const chromiumPath = await ensureChromium()
+if (!chromiumPath) {
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+process.env.CHROMIUM_PATH = chromiumPath
+
+// Every runner gets a private temp folder, removed at the end: a test that forgets its folders leaves nothing behind
+// (and is named here, so it gets fixed).
 const tmp = mkdtempSync(join(tmpdir(), 'cht-test-all-'))
+const runTmp = mkdtempSync(join(tmp, 'tmp-'))
+process.env.TMPDIR = process.env.TMP = process.env.TEMP = runTmp
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []
 
@@ -68,6 +87,10 @@ if (built) {
 }
 
 gate('security (electronegativity)', 'npm', ['run', '-s', 'security'])
+
+const leftovers = readdirSync(runTmp).filter((n) => !n.startsWith('playwright-') && !n.startsWith('tsx-'))
+if (leftovers.length) console.log(`\nnote: tests left ${leftovers.length} temp entries behind: ${leftovers.slice(0, 5).join(', ')}`)
+rmSync(tmp, { recursive: true, force: true })
 
 console.log('\n' + summary.join('\n'))
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)

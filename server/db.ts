@@ -1,8 +1,8 @@
-/** SQLite storage of the reference server (better-sqlite3, WAL). Schema is created on first start. */
-import Database from 'better-sqlite3'
+/** SQLite storage of the reference server (node:sqlite, built into Node 24 — no native module to compile; WAL). */
 import { randomUUID } from 'node:crypto'
+import { DatabaseSync, type StatementSync, type SQLInputValue, type StatementResultingChanges } from 'node:sqlite'
 
-export type DB = Database.Database
+export type DB = DatabaseSync
 
 export interface SsoUserRow {
   id: string
@@ -82,20 +82,31 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `
 
 export function openDb(file: string): DB {
-  const db = new Database(file)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
+  const db = new DatabaseSync(file, { timeout: 5000 })
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;')
   db.exec(SCHEMA)
   return db
 }
 
 /** Typed statement helpers (prepared lazily, cached per db). */
 export class Store {
-  private cache = new Map<string, Database.Statement>()
+  private cache = new Map<string, StatementSync>()
   constructor(readonly db: DB) {}
 
-  private st(sql: string): Database.Statement {
+  /** Runs `fn` in one transaction (rolled back if it throws). */
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN')
+    try {
+      const r = fn()
+      this.db.exec('COMMIT')
+      return r
+    } catch (e) {
+      this.db.exec('ROLLBACK')
+      throw e
+    }
+  }
+
+  private st(sql: string): StatementSync {
     let s = this.cache.get(sql)
     if (!s) {
       s = this.db.prepare(sql)
@@ -103,13 +114,13 @@ export class Store {
     }
     return s
   }
-  get<T>(sql: string, ...args: unknown[]): T | undefined {
+  get<T>(sql: string, ...args: SQLInputValue[]): T | undefined {
     return this.st(sql).get(...args) as T | undefined
   }
-  all<T>(sql: string, ...args: unknown[]): T[] {
+  all<T>(sql: string, ...args: SQLInputValue[]): T[] {
     return this.st(sql).all(...args) as T[]
   }
-  run(sql: string, ...args: unknown[]): Database.RunResult {
+  run(sql: string, ...args: SQLInputValue[]): StatementResultingChanges {
     return this.st(sql).run(...args)
   }
 

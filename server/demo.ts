@@ -48,7 +48,7 @@ export async function seedDemo(server: RefServer): Promise<DemoUser[]> {
   const out: DemoUser[] = []
   const HOUR = 3600e6
   const now = Date.now() * 1000
-  const tx = store.db.transaction(() => {
+  store.transaction(() => {
     for (const p of PEOPLE) {
       const { id, token } = server.createUser({
         firstNameFa: p.firstNameFa, lastNameFa: p.lastNameFa, firstNameEn: p.firstNameEn, lastNameEn: p.lastNameEn,
@@ -114,6 +114,5 @@ export async function seedDemo(server: RefServer): Promise<DemoUser[]> {
 
     store.setMeta(META_KEY, JSON.stringify(out))
   })
-  tx()
   return out
 }
