@@ -7,7 +7,7 @@ import { ChtError } from './errors'
 import { canManageGroup, GroupManager, GroupTitles, mergeUser, type GroupHost } from './groups'
 import { Outbox, outboxMessage, type OutboxFile, type OutboxItem } from './outbox'
 import { Transfers, type TransferHost } from './transfers'
-import type { Clock, KeyValueStore } from './ports'
+import { every, type Clock, type KeyValueStore, type Timer } from './ports'
 import type { Rest } from './cht/rest'
 import { openSocket, type ChtSocket, type SocketStatus } from './cht/socket'
 import * as wire from './cht/wire'
@@ -40,7 +40,7 @@ interface ChatState {
   members: User[]
   /** Direct chats: R8 said the room does not exist yet (Q6) — it is created by our first text. */
   roomPending?: boolean
-  rereadTimer?: ReturnType<typeof setTimeout>
+  rereadTimer?: Timer
   /** Order of entry into the list: a refresh only prunes groups that were listed before it started. */
   seq: number
   /** Left or removed: late frames of its closing socket are ignored. */
@@ -74,15 +74,15 @@ export class ChatEngine {
   private active: ChatId | null = null
   private liveSeq = 0
   private closed = false
-  private listTimer?: ReturnType<typeof setInterval>
-  private changedTimer?: ReturnType<typeof setTimeout>
-  private readAtTimer?: ReturnType<typeof setTimeout>
+  private stopListPoll?: () => void
+  private changedTimer?: Timer
+  private readAtTimer?: Timer
   private backgroundLoad?: Promise<void>
   private lastConnection?: string
   private chatSeq = 0
   private refreshing?: Promise<void>
-  private lastRefreshAt = 0
-  private listRefreshTimer?: ReturnType<typeof setTimeout>
+  private lastRefreshAt = -Infinity
+  private listRefreshTimer?: Timer
   private readonly titles: GroupTitles
   /** Create groups, manage members, profiles and the directory (issue 6). */
   readonly groups: GroupManager
@@ -102,7 +102,7 @@ export class ChatEngine {
 
   async start(): Promise<void> {
     // The poll also retries a list that could not be read at start (offline).
-    this.listTimer = setInterval(() => void this.refreshList().catch(() => undefined), this.o.listPollMs ?? LIST_POLL_MS)
+    this.stopListPoll = every(this.o.clock, this.o.listPollMs ?? LIST_POLL_MS, () => void this.refreshList().catch(() => undefined))
     await this.refreshList()
     // Unsent messages of a one-to-one chat whose room does not exist yet: bring the chat back (R8).
     for (const chatId of this.outbox.chatsWithWork()) {
@@ -116,18 +116,18 @@ export class ChatEngine {
     if (this.readAtTimer) this.saveReadAt()
     this.closed = true
     this.transfers.abortAll()
-    clearInterval(this.listTimer)
-    clearTimeout(this.changedTimer)
-    clearTimeout(this.listRefreshTimer)
+    this.stopListPoll?.()
+    this.o.clock.clearTimeout(this.changedTimer)
+    this.o.clock.clearTimeout(this.listRefreshTimer)
     for (const s of this.chats.values()) {
-      clearTimeout(s.rereadTimer)
+      this.o.clock.clearTimeout(s.rereadTimer)
       s.socket?.close()
     }
   }
 
   /** Forget this account's local state (sign-out). */
   clearLocalState(): void {
-    clearTimeout(this.readAtTimer)
+    this.o.clock.clearTimeout(this.readAtTimer)
     this.readAtTimer = undefined
     this.outbox.clear()
     this.o.store.delete('readAt')
@@ -146,7 +146,7 @@ export class ChatEngine {
   refreshList(): Promise<void> {
     this.refreshing ??= this.readList().finally(() => {
       this.refreshing = undefined
-      this.lastRefreshAt = this.o.clock.now()
+      this.lastRefreshAt = this.o.clock.monotonic()
     })
     return this.refreshing
   }
@@ -228,7 +228,7 @@ export class ChatEngine {
   /** Coalesce list changes: a burst of messages updates the list once. */
   private changed(): void {
     if (this.changedTimer || this.closed) return
-    this.changedTimer = setTimeout(() => {
+    this.changedTimer = this.o.clock.setTimeout(() => {
       this.changedTimer = undefined
       this.o.emit('chats.changed', this.list())
     }, 30)
@@ -405,11 +405,11 @@ export class ChatEngine {
 
   /** electron-store rewrites its whole file on every set: a busy open chat must not do that per message. */
   private saveReadAtSoon(): void {
-    this.readAtTimer ??= setTimeout(() => this.saveReadAt(), 1_000)
+    this.readAtTimer ??= this.o.clock.setTimeout(() => this.saveReadAt(), 1_000)
   }
 
   private saveReadAt(): void {
-    clearTimeout(this.readAtTimer)
+    this.o.clock.clearTimeout(this.readAtTimer)
     this.readAtTimer = undefined
     this.o.store.set('readAt', this.readAt)
   }
@@ -578,6 +578,7 @@ export class ChatEngine {
       : (s.chat.room && wire.isSocketSegment(s.chat.room) ? wire.directSocketUrl(this.o.origin, s.chat.room) : undefined)
     if (!url) return
     s.socket = openSocket({
+      clock: this.o.clock,
       ...this.o.socketOptions,
       url,
       getToken: this.o.getToken,
@@ -725,7 +726,7 @@ export class ChatEngine {
 
   private scheduleAttribution(s: ChatState): void {
     if (s.rereadTimer) return
-    s.rereadTimer = setTimeout(() => {
+    s.rereadTimer = this.o.clock.setTimeout(() => {
       s.rereadTimer = undefined
       if (s.history === 'loaded') void this.loadHistory(s).catch(() => undefined)
     }, ATTRIBUTION_REREAD_MS)
@@ -860,7 +861,7 @@ export class ChatEngine {
     if (!s) return
     s.dropped = true
     this.chats.delete(chatId)
-    clearTimeout(s.rereadTimer)
+    this.o.clock.clearTimeout(s.rereadTimer)
     s.socket?.close()
     s.socket = undefined
     // What was typed for a chat we are no longer in can never be delivered: discarded, failed ones too.
@@ -877,8 +878,8 @@ export class ChatEngine {
   /** Debounced list re-read for frames from rooms the list does not know; spaced from the last read (1.5). */
   private scheduleListRefresh(): void {
     if (this.listRefreshTimer || this.closed) return
-    const wait = Math.max(UNKNOWN_ROOM_REFRESH_MS, this.lastRefreshAt + MIN_TRIGGERED_REFRESH_GAP_MS - this.o.clock.now())
-    this.listRefreshTimer = setTimeout(() => {
+    const wait = Math.max(UNKNOWN_ROOM_REFRESH_MS, this.lastRefreshAt + MIN_TRIGGERED_REFRESH_GAP_MS - this.o.clock.monotonic())
+    this.listRefreshTimer = this.o.clock.setTimeout(() => {
       this.listRefreshTimer = undefined
       void this.refreshList().catch(() => undefined)
     }, wait)

@@ -1,13 +1,14 @@
 import type { EventBatch, EventName, Events } from '../../shared/contract'
+import { systemClock, type Clock, type Timer } from './ports'
 
 /**
  * Collects events and flushes them as one batch per frame (DESIGN §2: 10 000 incoming messages become a
  * handful of IPC messages). Consecutive `messages.added` / `messages.updated` for the same chat are merged.
  * Used by main/ipc.ts and by the e2e host, so both transports batch identically.
  */
-export function createEventBatcher(flush: (batch: EventBatch) => void, intervalMs = 16) {
+export function createEventBatcher(flush: (batch: EventBatch) => void, intervalMs = 16, clock: Clock = systemClock) {
   let batch: EventBatch = []
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: Timer | undefined
 
   function push<N extends EventName>(name: N, payload: Events[N]): void {
     const last = batch[batch.length - 1]
@@ -30,11 +31,11 @@ export function createEventBatcher(flush: (batch: EventBatch) => void, intervalM
   }
 
   function schedule(): void {
-    timer ??= setTimeout(flushNow, intervalMs)
+    timer ??= clock.setTimeout(flushNow, intervalMs)
   }
 
   function flushNow(): void {
-    if (timer) clearTimeout(timer)
+    clock.clearTimeout(timer)
     timer = undefined
     if (batch.length === 0) return
     const out = batch

@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Staging, displayFileName } from './files'
+import { systemClock } from './ports'
 import { MediaDiskCache } from './media'
 import { fileFragments, keptExtension, transferCounters } from './transfers'
 
 let dir: string
 let now = 1_000_000
-const clock = { now: () => now }
+const clock = { ...systemClock, now: () => now, monotonic: () => now }
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cht-staging-'))

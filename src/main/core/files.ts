@@ -121,7 +121,7 @@ export class Staging {
 
   /** Forget expired entries; pasted bytes nobody sent are deleted. */
   sweep(): void {
-    const now = this.o.clock.now()
+    const now = this.o.clock.monotonic()
     for (const [id, e] of this.entries) {
       if (e.expiresAt > now) continue
       this.entries.delete(id)
@@ -143,7 +143,7 @@ export class Staging {
     const m = mime && /^[\w.+-]+\/[\w.+-]+$/.test(mime) ? mime.toLowerCase() : mimeFromName(name)
     const e: StagedEntry = {
       id: `f:${randomUUID()}`, name, size, isImage: isImageName(name), path, temp,
-      expiresAt: this.o.clock.now() + (this.o.ttlMs ?? STAGE_TTL_MS),
+      expiresAt: this.o.clock.monotonic() + (this.o.ttlMs ?? STAGE_TTL_MS),
     }
     if (m) e.mime = m
     return e

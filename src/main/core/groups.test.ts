@@ -8,6 +8,7 @@ import { ensureProfile, registerFromSso } from '../../../server/model'
 import { externalServer, startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
 import type { Events } from '../../shared/contract'
 import { memoryPorts, type Ports } from './index'
+import { systemClock } from './ports'
 import { listed, signedIn, until, type Harness } from './testing/harness'
 
 /** The R3 discovery poll, shortened from 60 s so "appears without restarting" is seen within a test. */
@@ -44,7 +45,7 @@ beforeAll(async () => {
   bob = await signIn(ts, b)
   carol = await signIn(ts, c)
   dave = await signIn(ts, d)
-  const erinPorts: Ports = { ...memoryPorts(), clock: { now: () => Date.now() + erinClockOffset } }
+  const erinPorts: Ports = { ...memoryPorts(), clock: { ...systemClock, monotonic: () => performance.now() + erinClockOffset } }
   erin = await signIn(ts, e, erinPorts)
   slug = uniqueSlug('design')
   groupId = `group:${slug}`

@@ -178,7 +178,7 @@ export class GroupManager {
 
   /** The directory: R6 (memberships, superuser flags) at most once per USERS_TTL_MS, plus every user seen elsewhere. */
   async users(): Promise<User[]> {
-    if (!this.usersAt || this.host.clock.now() - this.usersAt >= USERS_TTL_MS) {
+    if (!this.usersAt || this.host.clock.monotonic() - this.usersAt >= USERS_TTL_MS) {
       this.usersLoading ??= this.loadUsers().finally(() => {
         this.usersLoading = undefined
       })
@@ -195,7 +195,7 @@ export class GroupManager {
       // before the TTL either — the budget matters more than a fresher directory.
       if (!(err instanceof ChtError) || err.code !== 'server') throw err
     }
-    this.usersAt = this.host.clock.now()
+    this.usersAt = this.host.clock.monotonic()
   }
 
   /** Keeps the cached R6 memberships true to what this app just did, instead of spending a re-read. */

@@ -102,6 +102,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     return createRest({
       origin,
       getToken,
+      clock,
       ...opts.rest,
       onPause: (until) => emit('connection.changed', { status: 'throttled', retryAt: until }),
       onResume: () => emit('connection.changed', engine?.connectionState() ?? { status: 'online' }),
@@ -170,7 +171,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       }
     })().finally(() => {
       // Two devices fighting over the socket token must not loop hot.
-      setTimeout(() => (reauth = undefined), 30_000).unref?.()
+      clock.setTimeout(() => (reauth = undefined), 30_000)
     })
     return reauth
   }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DND_FOREVER, type Chat, type Message, type NotificationRequest, type Settings } from '../../shared/model'
 import { defaultSettings } from '../../shared/settings'
 import { dndUntilFor } from '../../shared/dnd'
+import type { Clock } from './ports'
 import { COALESCE_MS, isDndActive, markMuted, Notifier, previewText, withMuted } from './notify'
 
 const group: Chat = { id: 'group:team', kind: 'group', title: 'Team', live: true, unread: 0 }
@@ -14,8 +15,11 @@ function msg(chat: Chat, text: string, extra: Partial<Message> = {}): Message {
 
 function setup(patch: Partial<Settings> = {}) {
   let settings: Settings = { ...defaultSettings('http://x'), locale: 'en', ...patch }
-  // The clock follows vitest's fake Date, so the timers and the rules see the same time.
-  const clock = { now: () => Date.now() }
+  // The clock follows vitest's fake timers, so the timers and the rules see the same time.
+  const clock: Clock = {
+    now: () => Date.now(), monotonic: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms) as never, clearTimeout: (t) => clearTimeout(t as never),
+  }
   const out: NotificationRequest[] = []
   const chats = new Map([group, direct].map((c) => [c.id, c]))
   const n = new Notifier({ clock, getSettings: () => settings, chatOf: (id) => chats.get(id), emit: (r) => out.push(r) })

@@ -7,7 +7,7 @@
 import type { Chat, ChatId, Locale, Message, NotificationRequest, Settings } from '../../shared/model'
 import { dndActive } from '../../shared/dnd'
 import { stripUnsafe, truncate } from '../../shared/text'
-import type { Clock } from './ports'
+import type { Clock, Timer } from './ports'
 
 /** At most one `notification` event per chat in this window; later messages ride on the next one (count). */
 export const COALESCE_MS = 1_500
@@ -74,7 +74,7 @@ interface Pending {
   /** Notifiable messages since the chat was last opened. */
   count: number
   lastEmitAt: number
-  timer?: ReturnType<typeof setTimeout>
+  timer?: Timer
 }
 
 export class Notifier {
@@ -98,7 +98,7 @@ export class Notifier {
   incoming(chatId: ChatId, message: Message, activeChat: ChatId | null): void {
     if (message.own) return
     if (this.suppressedBy(chatId, activeChat)) return
-    const now = this.o.clock.now()
+    const now = this.o.clock.monotonic()
     let p = this.perChat.get(chatId)
     if (!p) this.perChat.set(chatId, (p = { message, count: 0, lastEmitAt: -Infinity }))
     p.message = message
@@ -106,13 +106,13 @@ export class Notifier {
     if (p.timer) return // already scheduled: it will carry this message and the count
     const wait = p.lastEmitAt + (this.o.coalesceMs ?? COALESCE_MS) - now
     if (wait <= 0) return this.flush(chatId)
-    p.timer = setTimeout(() => this.flush(chatId), wait)
+    p.timer = this.o.clock.setTimeout(() => this.flush(chatId), wait)
   }
 
   /** The chat was opened or muted: its count starts again, a burst held back for it is dropped. */
   reset(chatId: ChatId): void {
     const p = this.perChat.get(chatId)
-    if (p?.timer) clearTimeout(p.timer)
+    this.o.clock.clearTimeout(p?.timer)
     this.perChat.delete(chatId)
   }
 
@@ -129,7 +129,7 @@ export class Notifier {
     if (this.suppressedBy(chatId, null)) return
     const chat = this.o.chatOf(chatId)
     if (!chat) return // left or removed meanwhile
-    p.lastEmitAt = this.o.clock.now()
+    p.lastEmitAt = this.o.clock.monotonic()
     this.o.emit(this.describe(chat, p))
   }
 

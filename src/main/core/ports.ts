@@ -15,8 +15,20 @@ export interface KeyValueStore {
   delete(key: string): void
 }
 
+/** An opaque timer handle from a Clock. */
+export type Timer = { readonly __timer: unique symbol }
+
+/**
+ * Time and timers (DESIGN §4): everything in core that waits or measures takes them from here, so tests run on
+ * fake time (testing/clock.ts) and a wall clock that jumps (NTP, a dual-boot PC's zone offset) never stalls a wait.
+ */
 export interface Clock {
+  /** Wall time, epoch ms: timestamps a person sees and the server's times are compared with. May jump. */
   now(): number
+  /** Monotonic ms (arbitrary origin): every wait, limit, backoff and timeout. Never jumps. */
+  monotonic(): number
+  setTimeout(fn: () => void, ms: number): Timer
+  clearTimeout(timer: Timer | null | undefined): void
 }
 
 /** Opens the server's SSO login page and resolves with the `token` cookie it sets (DESIGN §4). */
@@ -57,7 +69,40 @@ export interface Ports {
   cacheDir?: string
 }
 
-export const systemClock: Clock = { now: () => Date.now() }
+/**
+ * Real time. Timers are unref'd: core never keeps a process alive by waiting alone (Electron keeps main alive;
+ * a test or a benchmark that is done should exit even if a reconnect is scheduled).
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    t.unref?.()
+    return t as unknown as Timer
+  },
+  clearTimeout: (t) => {
+    if (t) clearTimeout(t as unknown as ReturnType<typeof setTimeout>)
+  },
+}
+
+/** Calls `fn` every `ms` on `clock` until the returned function is called. */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let timer: Timer | undefined
+  let stopped = false
+  const tick = () => {
+    timer = clock.setTimeout(() => {
+      if (stopped) return
+      tick()
+      fn()
+    }, ms)
+  }
+  tick()
+  return () => {
+    stopped = true
+    clock.clearTimeout(timer)
+  }
+}
 
 /** In-memory implementations: used by tests, the e2e host and the benchmarks. */
 export function memoryPorts(init?: { token?: string }): Ports {

@@ -151,7 +151,7 @@ export class Transfers {
       }
       checkSize(size, this.h.maxBytes(), file.name)
       const progress = (sent: number, force = false) => {
-        const now = Date.now()
+        const now = this.h.clock.monotonic()
         if (!force && now - lastEmit < PROGRESS_EVERY_MS) return
         lastEmit = now
         this.progress(chatId, item.key, sent, size)

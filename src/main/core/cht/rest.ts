@@ -3,6 +3,7 @@
 import { createWriteStream } from 'node:fs'
 import { unlink } from 'node:fs/promises'
 import { ChtError } from '../errors'
+import { systemClock, type Clock, type Timer } from '../ports'
 import { errorFromResponse, restBase } from './wire'
 
 export interface RestOptions {
@@ -12,9 +13,11 @@ export interface RestOptions {
   rate?: { perSecond: number; burst: number }
   /** Per request, counted from the moment it leaves the queue. Default 20 000. */
   timeoutMs?: number
-  now?: () => number
+  /** Waits and the limiter's window run on its monotonic time (a wall clock jumping back never stalls REST). */
+  clock?: Clock
   /** Pause after a 429: first length, doubling up to max (defaults 60 s → 15 min). */
   pause?: { firstMs: number; maxMs: number }
+  /** A 429 paused everything until this wall time (epoch ms, for the UI). */
   onPause?: (untilMs: number) => void
   onResume?: () => void
 }
@@ -48,6 +51,8 @@ export interface Rest {
   /** Epoch ms until which every REST call is refused after a 429; 0 when not paused. */
   pausedUntil(): number
   resumeNow(): void
+  /** Requests waiting for the limiter, and on the wire now (diagnostics, tests). */
+  stats(): { queued: number; inflight: number; sent: number }
 }
 
 // Colleagues behind one NAT share the server's per-IP budget (1.5): each client takes a small part of it.
@@ -75,7 +80,8 @@ export function abortError(signal: AbortSignal): ChtError {
 export function createRest(opts: RestOptions): Rest {
   const rate = opts.rate ?? DEFAULT_RATE
   const pauseCfg = opts.pause ?? DEFAULT_PAUSE
-  const now = opts.now ?? Date.now
+  const clock = opts.clock ?? systemClock
+  const now = () => clock.monotonic()
   const defaultTimeout = opts.timeoutMs ?? 20_000
   const base = restBase(opts.origin)
 
@@ -84,12 +90,15 @@ export function createRest(opts: RestOptions): Rest {
   let refilledAt = now()
   const sentAt: number[] = []
   const queue: Waiter[] = []
-  let pumpTimer: ReturnType<typeof setTimeout> | null = null
+  let pumpTimer: Timer | null = null
+  let inflight = 0
+  let sent = 0
 
   // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---
   let pauseUntil = 0
+  let pauseUntilWall = 0
   let nextPauseMs = pauseCfg.firstMs
-  let resumeTimer: ReturnType<typeof setTimeout> | null = null
+  let resumeTimer: Timer | null = null
 
   function waitMs(t: number): number {
     tokens = Math.min(rate.burst, tokens + ((t - refilledAt) * rate.perSecond) / 1000)
@@ -107,7 +116,7 @@ export function createRest(opts: RestOptions): Rest {
       const t = now()
       const wait = waitMs(t)
       if (wait > 0) {
-        pumpTimer = setTimeout(() => {
+        pumpTimer = clock.setTimeout(() => {
           pumpTimer = null
           pump()
         }, wait)
@@ -152,17 +161,17 @@ export function createRest(opts: RestOptions): Rest {
   function startPause(): void {
     if (isPaused()) return // in-flight requests answering 429 after the first one do not extend the pause
     pauseUntil = now() + nextPauseMs
+    pauseUntilWall = clock.now() + nextPauseMs
     const len = nextPauseMs
     nextPauseMs = Math.min(pauseCfg.maxMs, nextPauseMs * 2)
     rejectQueued()
-    if (resumeTimer) clearTimeout(resumeTimer)
-    resumeTimer = setTimeout(endPause, len)
-    resumeTimer.unref?.()
-    opts.onPause?.(pauseUntil)
+    clock.clearTimeout(resumeTimer)
+    resumeTimer = clock.setTimeout(endPause, len)
+    opts.onPause?.(pauseUntilWall)
   }
 
   function endPause(): void {
-    if (resumeTimer) clearTimeout(resumeTimer)
+    clock.clearTimeout(resumeTimer)
     resumeTimer = null
     if (!pauseUntil) return
     pauseUntil = 0
@@ -184,10 +193,12 @@ export function createRest(opts: RestOptions): Rest {
     // No token → the server would answer 401 anyway; do not spend a request on it.
     if (!token) throw new ChtError('auth.invalid', 'no token')
     await acquire(ro.signal)
+    inflight++
+    sent++
 
     const ctl = new AbortController()
     let timedOut = false
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       timedOut = true
       ctl.abort()
     }, ro.timeoutMs ?? defaultTimeout)
@@ -216,7 +227,8 @@ export function createRest(opts: RestOptions): Rest {
       if (ro.signal?.aborted) throw abortError(ro.signal)
       throw new ChtError('network', e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message).slice(0, 200) : undefined)
     } finally {
-      clearTimeout(timer)
+      inflight--
+      clock.clearTimeout(timer)
       ro.signal?.removeEventListener('abort', onAbort)
     }
 
@@ -263,11 +275,11 @@ export function createRest(opts: RestOptions): Rest {
       if (mo.signal?.aborted) throw abortError(mo.signal)
       const ctl = new AbortController()
       let timedOut = false
-      let timer: ReturnType<typeof setTimeout> | undefined
+      let timer: Timer | undefined
       // Idle timeout: re-armed on every chunk, so a big file on a slow link is fine but a stalled one is not.
       const arm = () => {
-        clearTimeout(timer)
-        timer = setTimeout(() => {
+        clock.clearTimeout(timer)
+        timer = clock.setTimeout(() => {
           timedOut = true
           ctl.abort()
         }, defaultTimeout)
@@ -307,7 +319,7 @@ export function createRest(opts: RestOptions): Rest {
         if (mo.signal?.aborted) throw abortError(mo.signal)
         throw new ChtError('network', e instanceof Error ? e.message.slice(0, 200) : undefined)
       } finally {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         mo.signal?.removeEventListener('abort', onAbort)
       }
     })
@@ -356,7 +368,8 @@ export function createRest(opts: RestOptions): Rest {
     post: <T>(path: string, body: unknown, ro?: RequestOptions) => request<T>('POST', path, body, ro),
     fetchMedia,
     downloadToFile,
-    pausedUntil: () => (isPaused() ? pauseUntil : 0),
+    pausedUntil: () => (isPaused() ? pauseUntilWall : 0),
     resumeNow: endPause,
+    stats: () => ({ queued: queue.length, inflight, sent }),
   }
 }

@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
+import { createServer } from 'node:http'
 import { startServer, type RefServer } from '../../../../server'
 import { ChtError } from '../errors'
+import { manualClock } from '../testing/clock'
 import { createRest, type Rest } from './rest'
 import { backoffDelay, openSocket, type ChtSocket, type SocketOptions, type SocketStatus } from './socket'
 import { groupSocketUrl } from './wire'
@@ -20,7 +22,6 @@ async function waitFor(cond: () => boolean, what: string, timeoutMs = 8000): Pro
     await new Promise((r) => setTimeout(r, 15))
   }
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A user bootstrapped the mandatory way (PROTOCOL 1.2): R1 then R7, through our own Rest. */
 async function member(server: RefServer, first: string): Promise<{ id: string; token: string; rest: Rest }> {
@@ -109,14 +110,19 @@ describe('socket against the reference server', () => {
     expect(rec.opens).toBe(1)
   })
 
-  it('bad token → 403 → auth-failed, and no further attempts', async () => {
+  it('bad token → 403 → auth-failed, then only the slow schedule retries: never abandoned (1.3, issue 13)', async () => {
+    const clock = manualClock()
     let attempts = 0 // getToken is read once per handshake attempt
-    const { sock, rec } = probe({ url, getToken: () => (attempts++, 'bogus-token') })
+    const { sock, rec } = probe({
+      url, getToken: () => (attempts++, 'bogus-token'), clock, random: () => 0.5, authBackoff: { firstMs: 20_000, maxMs: 300_000 },
+    })
     await waitFor(() => sock.status === 'auth-failed', 'auth-failed')
-    await sleep(1000) // FAST backoff would have retried several times by now
-    expect(attempts).toBe(1)
-    expect(rec.statuses).toEqual(['connecting', 'auth-failed'])
     expect(sock.closeReason).toBe('handshake 403')
+    await clock.advance(9_999) // half of 20 s with the jitter fixed at 0.5; FAST backoff would have retried by now
+    expect(attempts).toBe(1)
+    await clock.advance(1)
+    await waitFor(() => attempts === 2 && sock.status === 'auth-failed', 'the slow retry')
+    expect(rec.statuses).toEqual(['connecting', 'auth-failed', 'connecting', 'auth-failed'])
     expect(rec.opens).toBe(0)
   })
 
@@ -132,15 +138,17 @@ describe('socket against the reference server', () => {
   })
 
   it('reconnects by itself after a network flicker, and close() stops it', async () => {
-    const { sock, rec } = probe({ url, getToken: () => alice.token })
+    const clock = manualClock()
+    const { sock, rec } = probe({ url, getToken: () => alice.token, clock })
     await waitFor(() => sock.status === 'open', 'open')
     server.dropSockets()
+    await waitFor(() => sock.status === 'retrying', 'retrying')
+    await clock.advance(FAST.backoff.firstMs)
     await waitFor(() => rec.opens === 2 && sock.status === 'open', 'reopen')
-    expect(rec.statuses).toContain('retrying')
     expect(rec.closes.length).toBe(1)
     sock.close()
     server.dropSockets()
-    await sleep(800)
+    await clock.advance(10 * FAST.backoff.maxMs)
     expect(sock.status).toBe('closed')
     expect(rec.opens).toBe(2)
   })
@@ -165,24 +173,67 @@ describe('socket against the reference server', () => {
     await waitFor(() => rec.frames.some((f) => f.message === 'after 1011'), 'echo after reconnect')
   })
 
-  it('heartbeat: answered pings keep the socket up', async () => {
-    const { sock, rec } = probe({ url, getToken: () => alice.token, pingIntervalMs: 100, pongTimeoutMs: 300 })
+  it('heartbeat: answered pings keep the socket up; reconnectNow() on an open socket only pings it', async () => {
+    const clock = manualClock()
+    const { sock, rec } = probe({ url, getToken: () => alice.token, pingIntervalMs: 100, pongTimeoutMs: 300, clock })
     await waitFor(() => sock.status === 'open', 'open')
-    await sleep(1200)
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(100)
+      expect(sock.awaitingPong).toBe(true)
+      await waitFor(() => !sock.awaitingPong, 'the pong')
+    }
+    await clock.advance(300) // past the pong timeout: nothing was pending, nothing is killed
     expect(sock.status).toBe('open')
-    expect(rec.opens).toBe(1)
-    sock.reconnectNow() // open socket: only pings it
-    await sleep(200)
+    sock.reconnectNow()
+    expect(sock.awaitingPong).toBe(true)
+    await waitFor(() => !sock.awaitingPong, 'the pong')
+    await clock.advance(1_000)
     expect(rec.opens).toBe(1)
   })
 
-  it('handshake 500 (no socket route) is retried; a 404 path stops for good', async () => {
-    const bad = probe({ url: `${server.origin.replace('http', 'ws')}/cht/ws/chat/team-chat/`, getToken: () => alice.token })
+  it('every failed handshake is retried with backoff: 500 (no socket route), a proxy\'s 404, 429 and 400 (issue 13)', async () => {
+    const clock = manualClock()
+    const bad = probe({ url: `${server.origin.replace('http', 'ws')}/cht/ws/chat/team-chat/`, getToken: () => alice.token, clock })
+    await waitFor(() => bad.sock.status === 'retrying', 'retrying after 500')
+    expect(bad.sock.closeReason).toBe('handshake 500')
+    await clock.advance(FAST.backoff.maxMs)
     await waitFor(() => bad.rec.statuses.filter((s) => s === 'connecting').length >= 2, 'a retry after 500')
-    expect(bad.rec.opens).toBe(0)
-    const gone = probe({ url: `${server.origin.replace('http', 'ws')}/nope/`, getToken: () => alice.token })
-    await waitFor(() => gone.sock.status === 'closed', 'closed')
-    expect(gone.sock.closeReason).toBe('handshake 404')
+    // A stand-in for a proxy in front of the server (not the cht server): each answer once, then the real thing.
+    const answers = [404, 429, 400]
+    const proxy = createServer((_req, res) => res.writeHead(answers.shift() ?? 502).end())
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    try {
+      const port = (proxy.address() as { port: number }).port
+      const p = probe({ url: `ws://127.0.0.1:${port}/cht/ws/chat/x/`, getToken: () => alice.token, clock })
+      const seen: string[] = []
+      for (const code of [404, 429, 400]) {
+        await waitFor(() => p.sock.status === 'retrying' && p.sock.closeReason === `handshake ${code}`, `retrying after ${code}`)
+        seen.push(p.sock.closeReason!)
+        await clock.advance(FAST.backoff.maxMs)
+      }
+      expect(seen).toEqual(['handshake 404', 'handshake 429', 'handshake 400'])
+    } finally {
+      await new Promise((r) => proxy.close(r))
+    }
+  })
+
+  it('a handshake that never completes times out on the clock and is retried', async () => {
+    const clock = manualClock()
+    // A peer that accepts the TCP connection and never answers the upgrade (a stand-in for a stuck proxy).
+    const stuck = createServer(() => {})
+    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r))
+    try {
+      const port = (stuck.address() as { port: number }).port
+      const p = probe({ url: `ws://127.0.0.1:${port}/x/`, getToken: () => 't', clock, handshakeTimeoutMs: 10_000 })
+      await clock.advance(9_999)
+      expect(p.sock.status).toBe('connecting')
+      await clock.advance(1)
+      await waitFor(() => p.sock.status === 'retrying', 'retrying')
+      expect(p.sock.closeReason).toBe('handshake timeout')
+    } finally {
+      stuck.closeAllConnections()
+      await new Promise((r) => stuck.close(r))
+    }
   })
 
   it('streams a 10 MiB file as ONE fragmented text message with bounded memory; later frames wait (§3, issue 4)', async () => {
@@ -255,7 +306,6 @@ describe('socket against the reference server', () => {
       await s1.close()
       s1 = null
       await waitFor(() => sock.status === 'retrying', 'retrying')
-      await sleep(300)
       s2 = await startServer({ port, dataDir: dir })
       await waitFor(() => rec.opens === 2 && sock.status === 'open', 'reopen after restart')
       sock.send({ message: 'back' })
@@ -280,7 +330,15 @@ describe('socket heartbeat against a silent peer', () => {
     await new Promise((r) => wss.once('listening', r))
     const port = (wss.address() as { port: number }).port
     try {
-      const { sock, rec } = probe({ url: `ws://127.0.0.1:${port}/cht/ws/chat/x/`, getToken: () => 't', pingIntervalMs: 100, pongTimeoutMs: 200 })
+      const clock = manualClock()
+      const { sock, rec } = probe({ url: `ws://127.0.0.1:${port}/cht/ws/chat/x/`, getToken: () => 't', pingIntervalMs: 100, pongTimeoutMs: 200, clock })
+      await waitFor(() => sock.status === 'open', 'open')
+      await clock.advance(100) // ping
+      await clock.advance(199)
+      expect(sock.status).toBe('open')
+      await clock.advance(1) // no pong within 200 ms: terminated
+      await waitFor(() => sock.status === 'retrying', 'retrying')
+      await clock.advance(FAST.backoff.maxMs)
       await waitFor(() => connections >= 2, 'a reconnect after the pong timeout', 5000)
       expect(rec.closes.length).toBeGreaterThanOrEqual(1)
       expect(rec.closes[0]).toBe(1006) // terminated by us, no close frame
@@ -303,11 +361,12 @@ describe('socket heartbeat against a silent peer', () => {
     await new Promise((r) => wss.once('listening', r))
     const port = (wss.address() as { port: number }).port
     try {
-      const { sock, rec } = probe({ url: `ws://127.0.0.1:${port}/x/`, getToken: () => 't', pingIntervalMs: 100, pongTimeoutMs: 250 })
+      const clock = manualClock()
+      const { sock, rec } = probe({ url: `ws://127.0.0.1:${port}/x/`, getToken: () => 't', pingIntervalMs: 100, pongTimeoutMs: 250, clock })
       await waitFor(() => sock.status === 'open', 'open')
       async function* slow(): AsyncIterable<string> {
         for (let i = 0; i < 30; i++) {
-          await sleep(50) // 1.5 s of sending: far longer than the pong timeout
+          await clock.advance(50) // 1.5 s of sending: far longer than the pong timeout
           yield 'x'.repeat(1024)
         }
       }
@@ -316,6 +375,11 @@ describe('socket heartbeat against a silent peer', () => {
       expect(connections).toBe(1)
       await waitFor(() => received === 30 * 1024, 'the whole message')
       // Once the send is over, the unanswered pings do count again.
+      const after = rec.statuses.length
+      const terminated = () => rec.statuses.slice(after).includes('retrying')
+      for (let i = 0; i < 10 && !terminated(); i++) await clock.advance(100)
+      await waitFor(terminated, 'retrying after the send')
+      await clock.advance(FAST.backoff.maxMs)
       await waitFor(() => connections === 2, 'reconnect after the send', 5000)
     } finally {
       for (const c of wss.clients) c.terminate()

@@ -2,6 +2,7 @@
 // Auth: the token in the Authorization header of the handshake (1.3) — never in the query string.
 import WebSocket from 'ws'
 import { ChtError } from '../errors'
+import { systemClock, type Clock, type Timer } from '../ports'
 import { abortError } from './rest'
 
 export type SocketStatus = 'connecting' | 'open' | 'retrying' | 'auth-failed' | 'closed'
@@ -21,8 +22,12 @@ export interface SocketOptions {
   pongTimeoutMs?: number
   maxPayload?: number
   backoff?: { firstMs: number; maxMs: number }
+  /** After a handshake 403 the owner re-authenticates (1.3); meanwhile this slower schedule keeps trying. */
+  authBackoff?: { firstMs: number; maxMs: number }
   /** The attempt counter resets only after a connection stayed open this long. */
   stableMs?: number
+  clock?: Clock
+  random?: () => number
 }
 
 export interface FragmentOptions {
@@ -36,8 +41,10 @@ export interface ChtSocket {
   readonly bufferedAmount: number
   /** Inbound frames dropped because they were binary or not JSON. */
   readonly droppedFrames: number
-  /** Why the socket stopped for good (status 'closed' / 'auth-failed'), if it did on its own. */
+  /** Why the last attempt failed ('handshake 403', 'handshake timeout', …); null while open. */
   readonly closeReason: string | null
+  /** A heartbeat ping is waiting for its pong (or any other sign of life). */
+  readonly awaitingPong: boolean
   /**
    * Sends one JSON text frame. false when not open. While a fragmented message is in flight the frame
    * waits behind it (true = accepted); frames still waiting when the connection drops are discarded —
@@ -46,7 +53,7 @@ export interface ChtSocket {
   send(frame: object): boolean
   /** Sends `parts` as the fragments of ONE text message (§3), with bounded memory. */
   sendFragments(parts: AsyncIterable<string>, opts?: FragmentOptions): Promise<void>
-  /** Network back / wake from sleep: skip the backoff wait; ping an open socket now. Also retries after 'auth-failed' (call it after re-auth). */
+  /** Network back / wake from sleep / "reconnect now": skip the backoff wait; ping an open socket now. Also after 'auth-failed' (call it after re-auth). */
   reconnectNow(): void
   /** Stop for good. */
   close(): void
@@ -69,7 +76,10 @@ export function openSocket(opts: SocketOptions): ChtSocket {
   const pongTimeoutMs = opts.pongTimeoutMs ?? 20_000
   const maxPayload = opts.maxPayload ?? 64 * 1024 * 1024
   const backoff = opts.backoff ?? { firstMs: 500, maxMs: 30_000 }
+  const authBackoff = opts.authBackoff ?? { firstMs: 15_000, maxMs: 5 * 60_000 }
   const stableMs = opts.stableMs ?? 10_000
+  const clock = opts.clock ?? systemClock
+  const random = opts.random ?? Math.random
 
   let status: SocketStatus = 'closed' // connect() below reports 'connecting' through onStatus at once
   let ws: WebSocket | null = null
@@ -77,10 +87,11 @@ export function openSocket(opts: SocketOptions): ChtSocket {
   let attempt = 0
   let dropped = 0
   let closeReason: string | null = null
-  let retryTimer: ReturnType<typeof setTimeout> | null = null
-  let stableTimer: ReturnType<typeof setTimeout> | null = null
-  let pingTimer: ReturnType<typeof setInterval> | null = null
-  let pongDeadline: ReturnType<typeof setTimeout> | null = null
+  let retryTimer: Timer | null = null
+  let stableTimer: Timer | null = null
+  let pingTimer: Timer | null = null
+  let pongDeadline: Timer | null = null
+  let handshakeTimer: Timer | null = null
   // Fragmented sends: one message at a time; plain frames wait behind it (a text message cannot interleave).
   let fragLock: Promise<void> = Promise.resolve()
   let fragActive = false
@@ -93,21 +104,26 @@ export function openSocket(opts: SocketOptions): ChtSocket {
   }
 
   function clearTimers(): void {
-    if (stableTimer) clearTimeout(stableTimer)
-    if (pingTimer) clearInterval(pingTimer)
-    if (pongDeadline) clearTimeout(pongDeadline)
-    stableTimer = pingTimer = pongDeadline = null
+    for (const t of [stableTimer, pingTimer, pongDeadline, handshakeTimer]) clock.clearTimeout(t)
+    stableTimer = pingTimer = pongDeadline = handshakeTimer = null
+  }
+
+  function schedulePing(sock: WebSocket): void {
+    pingTimer = clock.setTimeout(() => {
+      ping(sock)
+      if (sock === ws) schedulePing(sock)
+    }, pingIntervalMs)
   }
 
   /** Any sign of life: a pong, a ping, an inbound frame, or our own fragments being accepted by the kernel. */
   function alive(): void {
-    if (pongDeadline) clearTimeout(pongDeadline)
+    clock.clearTimeout(pongDeadline)
     pongDeadline = null
   }
 
   function ping(sock: WebSocket): void {
     if (sock !== ws || sock.readyState !== WebSocket.OPEN || pongDeadline) return
-    pongDeadline = setTimeout(() => {
+    pongDeadline = clock.setTimeout(() => {
       pongDeadline = null
       if (sock === ws) sock.terminate() // dead peer: 'close' follows and we reconnect
     }, pongTimeoutMs)
@@ -134,7 +150,6 @@ export function openSocket(opts: SocketOptions): ChtSocket {
     try {
       sock = new WebSocket(opts.url, {
         headers: { Authorization: token }, // 1.3: raw token, first word used by the server
-        handshakeTimeout,
         maxPayload,
         perMessageDeflate: false, // base64 payloads: compression costs CPU and muddles bufferedAmount
       })
@@ -144,8 +159,17 @@ export function openSocket(opts: SocketOptions): ChtSocket {
       return setStatus('closed')
     }
     ws = sock
+    // Our own handshake timeout (not ws's option) so it runs on the Clock port like every other wait.
+    handshakeTimer = clock.setTimeout(() => {
+      if (sock === ws && !opened) {
+        closeReason = 'handshake timeout'
+        sock.terminate()
+      }
+    }, handshakeTimeout)
     // DESIGN §7: an unhandled 'error' on a ws kills the main process. The 'close' that follows does the work.
-    sock.on('error', () => {})
+    sock.on('error', (e) => {
+      if (!opened && !closeReason) closeReason = e.message.slice(0, 200)
+    })
     sock.on('unexpected-response', (_req, res) => {
       handshakeStatus = res.statusCode ?? 0
       res.resume()
@@ -155,11 +179,13 @@ export function openSocket(opts: SocketOptions): ChtSocket {
       if (sock !== ws) return
       opened = true
       closeReason = null
+      clock.clearTimeout(handshakeTimer)
+      handshakeTimer = null
       setStatus('open')
-      stableTimer = setTimeout(() => {
+      stableTimer = clock.setTimeout(() => {
         attempt = 0
       }, stableMs)
-      pingTimer = setInterval(() => ping(sock), pingIntervalMs)
+      schedulePing(sock)
       opts.onOpen?.()
     })
     sock.on('ping', alive)
@@ -191,29 +217,27 @@ export function openSocket(opts: SocketOptions): ChtSocket {
       waiting = []
       clearTimers()
       if (stopped) return setStatus('closed')
+      if (handshakeStatus) closeReason = `handshake ${handshakeStatus}`
       if (handshakeStatus === 403) {
-        // 1.3: bad, missing or superseded token. Retrying cannot help; the owner must re-authenticate.
-        closeReason = 'handshake 403'
-        return setStatus('auth-failed')
+        // 1.3: bad, missing or superseded token. The owner re-authenticates and calls reconnectNow(); until then
+        // a slow schedule keeps trying, so a socket is never abandoned (another device may give the token back).
+        setStatus('auth-failed')
+        return scheduleRetry(authBackoff)
       }
-      if (handshakeStatus >= 400 && handshakeStatus < 500) {
-        closeReason = `handshake ${handshakeStatus}`
-        return setStatus('closed')
-      }
-      // Decision: a handshake 5xx is retried with backoff. §3 says a bad path (hyphen, dot) answers 500, but
-      // the client only opens sockets for live slugs (Q7), so a 500 here most likely means a server in trouble
-      // (deploy, restart) — and socket handshakes are not throttled (1.5), so retrying every ≤30 s costs nothing.
+      // Decision: every other failure is retried with backoff, whatever it was — a proxy's 404/429/400, a 5xx
+      // (deploy, restart; §3's 500 for a bad path cannot happen: sockets open only for live slugs, Q7), a timeout
+      // or a reset. Handshakes are not throttled (1.5), so retrying every ≤30 s costs nothing.
       if (opened) opts.onClose?.(code)
-      scheduleRetry()
+      setStatus('retrying')
+      scheduleRetry(backoff)
     })
   }
 
-  function scheduleRetry(): void {
+  function scheduleRetry(b: { firstMs: number; maxMs: number }): void {
     if (stopped) return
-    setStatus('retrying')
-    const delay = backoffDelay(attempt, backoff.firstMs, backoff.maxMs)
+    const delay = backoffDelay(attempt, b.firstMs, b.maxMs, random)
     attempt++
-    retryTimer = setTimeout(connect, delay)
+    retryTimer = clock.setTimeout(connect, delay)
   }
 
   function flushWaiting(): void {
@@ -295,7 +319,7 @@ export function openSocket(opts: SocketOptions): ChtSocket {
   function reconnectNow(): void {
     if (stopped) return
     if (status === 'retrying' || status === 'auth-failed') {
-      if (retryTimer) clearTimeout(retryTimer)
+      clock.clearTimeout(retryTimer)
       retryTimer = null
       connect()
     } else if (status === 'open' && ws) {
@@ -306,7 +330,7 @@ export function openSocket(opts: SocketOptions): ChtSocket {
   function close(): void {
     if (stopped) return
     stopped = true
-    if (retryTimer) clearTimeout(retryTimer)
+    clock.clearTimeout(retryTimer)
     retryTimer = null
     clearTimers()
     const sock = ws
@@ -315,7 +339,7 @@ export function openSocket(opts: SocketOptions): ChtSocket {
     if (sock) {
       sock.close(1000)
       // Do not wait for the server's close reply forever.
-      setTimeout(() => sock.terminate(), 2000).unref?.()
+      clock.setTimeout(() => sock.terminate(), 2000)
     }
     setStatus('closed')
   }
@@ -334,6 +358,9 @@ export function openSocket(opts: SocketOptions): ChtSocket {
     },
     get closeReason() {
       return closeReason
+    },
+    get awaitingPong() {
+      return pongDeadline !== null
     },
     send,
     sendFragments,
