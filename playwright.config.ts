@@ -17,6 +17,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './testkit/temp-root.ts',
   fullyParallel: true,
   // Two cores here: one worker per core at most; each worker starts its own server and host. Against an
   // external server (CHT_TEST_SERVER) the workers would share one token pool, so run them one at a time.

@@ -74,5 +74,7 @@ async function main() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main()
+  // Exit with the verdict now: the tool also starts a download of Electron's release list, which on a machine without
+  // network keeps retrying in the background and later throws from a timer — after the scan is complete.
+  process.exit(await main())
 }

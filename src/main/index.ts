@@ -79,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
           locale: async () => (await client?.request('settings.get', undefined))?.locale ?? 'en',
         }),
         cacheDir: join(app.getPath('userData'), 'cache'),
+        dataDir: join(app.getPath('userData'), 'data'),
       },
       openExternal: openExternalSafe,
     })

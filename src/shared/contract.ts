@@ -26,9 +26,12 @@ export const requestSchemas = {
   'session.get': z.undefined(),
   'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token }),
   'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin }),
-  'session.signOut': z.undefined(),
+  /** Sign out; `deleteLocalData` also deletes this user's messages and outbox from this computer (a shared PC). */
+  'session.signOut': z.strictObject({ deleteLocalData: z.boolean() }).optional(),
   /** The current connection state (events only report changes). */
   'connection.get': z.undefined(),
+  /** "Reconnect now": re-authenticate if needed and retry every socket at once (issue 11). */
+  'connection.reconnect': z.undefined(),
 
   'chats.list': z.undefined(),
   /** Open a chat: it becomes the active one (unread cleared) and its newest window is returned. */
@@ -36,6 +39,10 @@ export const requestSchemas = {
   /** The window is hidden or another view is shown: no chat is being read. */
   'chats.blur': z.undefined(),
   'chats.members': z.strictObject({ chatId }),
+  /** The composer's unsent text, kept per chat in the local store (survives switching chats and restarts). */
+  'chats.setDraft': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
+  /** Size of this user's local data on disk (Settings). */
+  'data.size': z.undefined(),
 
   'messages.older': z.strictObject({ chatId, beforeKey: messageKey, limit: z.number().int().min(1).max(1000) }),
   'messages.send': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
@@ -115,8 +122,12 @@ export interface RequestResults {
   'session.signInWeb': SessionInfo
   'session.signOut': void
   'connection.get': ConnectionState
+  'connection.reconnect': void
+  'chats.setDraft': void
+  'data.size': { bytes: number }
   'chats.list': Chat[]
-  'chats.open': MessageWindow & { chat: Chat }
+  /** `firstUnreadKey`: where the unread divider goes (the oldest message from others after the read mark). */
+  'chats.open': MessageWindow & { chat: Chat; firstUnreadKey?: string }
   'chats.blur': void
   'chats.members': User[]
   'messages.older': MessageWindow

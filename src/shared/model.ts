@@ -24,6 +24,8 @@ export type ChatId = string
 
 export interface MessagePreview {
   senderName: string
+  /** Sent by the signed-in user (the list says "You: …"). */
+  own?: boolean
   text: string
   isFile: boolean
   at: number
@@ -50,6 +52,8 @@ export interface Chat {
   muted?: boolean
   /** Groups: the current user may add and remove members (creator or superuser). */
   canManage?: boolean
+  /** Text typed in the composer and not sent yet (kept in the local store). */
+  draft?: string
 }
 
 export interface Attachment {
@@ -93,6 +97,12 @@ export type ConnectionStatus = 'online' | 'connecting' | 'offline' | 'throttled'
 
 export interface ConnectionState {
   status: ConnectionStatus
+  /**
+   * Why it is offline when the user can act: 'other-device' — the server's socket token now belongs to another
+   * sign-in of this user (PROTOCOL 1.3), "reconnect" takes it back; 'session-expired' — sign in again (nothing is
+   * lost: the outbox waits for the same user).
+   */
+  reason?: 'other-device' | 'session-expired' | 'auth'
   /** Epoch ms of the next attempt while offline/throttled. */
   retryAt?: number
 }
@@ -177,6 +187,10 @@ export type ErrorCode =
   | 'file.unreadable'
   | 'sso.cancelled'
   | 'secret.plaintext-refused'
+  | 'session.expired' // the token is no longer valid: sign in again (issue 10/11: nothing is deleted)
+  | 'session.other-user' // signed in as someone else than the session whose data is here
+  | 'chat.removed' // a group stopped being listed: removed by someone, or left on another device
+  | 'store.rebuilt' // the local database was damaged: moved aside, rebuilt from the server; queued messages kept
   | 'unknown'
 
 export interface AppError {

@@ -164,7 +164,7 @@ describe('members (R4, Q13) and discovery (R3 poll)', () => {
     await carol.client.request('groups.removeMember', { chatId: groupId, userId: carol.me.id })
     expect(await listed(carol, groupId)).toBe(false)
     await carol.waitFor('chats.changed', (cs) => !cs.some((c) => c.id === groupId))
-    const outbox = carol.ports.store.get<Array<{ chatId: string }>>('outbox') ?? []
+    const outbox = carol.client.session!.store.outbox()
     expect(outbox.filter((i) => i.chatId === groupId)).toEqual([])
     expect(() => carol.client.engine!.messagesOf(groupId)).toThrow()
     const after = (await carol.client.request('users.list', undefined)).find((u) => u.id === carol.me.id)

@@ -101,10 +101,11 @@ export class GroupManager {
     const r = await this.host.rest.post(wire.routes.createGroup, wire.createGroupBody(slug, visibility))
     const chat = wire.groupFromR2(r.body) // 400 name/slug taken → group.name-taken / group.slug-taken (wire)
     const title = args.title?.trim()
-    this.host.setGroupTitle(chat.slug!, title && title !== chat.slug ? title : undefined)
     this.setMembership(this.host.me.id, chat.slug!, true)
     // The creator is the only member (R2 members_count 1); R2's created_by lacks the space (Q2).
-    return this.host.adoptGroup({ ...chat, createdBy: this.host.me.name, membersCount: 1 }, [this.host.me])
+    this.host.adoptGroup({ ...chat, createdBy: this.host.me.name, membersCount: 1 }, [this.host.me])
+    this.host.setGroupTitle(chat.slug!, title && title !== chat.slug ? title : undefined)
+    return this.host.group(chat.id)
   }
 
   /**

@@ -3,8 +3,8 @@
 import {
   parseRequest, type EventName, type Events, type RequestArgs, type RequestName, type RequestResults, type Result,
 } from '../../shared/contract'
-import type { ConnectionState, SessionInfo, Settings, StagedFile, User } from '../../shared/model'
-import { ChatEngine, type ChatEngineOptions } from './chats'
+import type { ConnectionState, SessionInfo, Settings, StagedFile } from '../../shared/model'
+import type { ChatEngine, ChatEngineOptions } from './chats/engine'
 import { createRest, type Rest } from './cht/rest'
 import * as wire from './cht/wire'
 import { ChtError, toAppError } from './errors'
@@ -13,8 +13,9 @@ import { MediaCache, MediaDiskCache } from './media'
 import { Staging } from './files'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { markMuted, Notifier, withMuted } from './notify'
-import { systemClock, type Ports } from './ports'
+import { isMuted, Notifier } from './notify'
+import { systemClock, type Ports, type Timer } from './ports'
+import { bootstrap, Session } from './session'
 
 export type { Ports } from './ports'
 export { memoryPorts } from './ports'
@@ -35,6 +36,15 @@ export interface ChatClientOptions {
   rest?: Partial<Parameters<typeof createRest>[0]>
   socket?: ChatEngineOptions['socketOptions']
   listPollMs?: number
+  /**
+   * A restored session waits a random time up to this before its first request (default 8 s): after a power cut
+   * an office's clients all start at once behind one IP (PROTOCOL 1.5, issue 11). The stored chats show meanwhile.
+   */
+  startJitterMs?: number
+  /** Engine pacing (issue 11): the open chat's re-read after a reconnect, and background re-reads. */
+  rereadJitterMs?: number
+  backgroundGapMs?: number
+  random?: () => number
 }
 
 export interface ChatClient {
@@ -42,13 +52,15 @@ export interface ChatClient {
   handle(name: string, args: unknown): Promise<Result<unknown>>
   request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResults[N]>
   onEvent(listener: Listener): () => void
-  /** Restore the saved session, if any. */
+  /** Restore the saved session, if any: from disk at once, online after the bootstrap. */
   start(): Promise<void>
   close(): Promise<void>
   /** Resume from sleep / network back (DESIGN §7). */
   wake(): void
   /** The engine of the signed-in session, for tests and benchmarks. */
   readonly engine: ChatEngine | undefined
+  /** The session (REST, store, engine), for tests and benchmarks. */
+  readonly session: Session | undefined
   /**
    * Issue 4: stage files by path — ONLY for paths main obtained itself (the preload's stage channel, after its
    * sender check). No request can name a path. Never throws.
@@ -56,9 +68,13 @@ export interface ChatClient {
   stagePaths(paths: string[]): Promise<Result<StagedFile[]>>
 }
 
+/** Retry an offline start after this (doubling to the max), or at once on wake. */
+const ONLINE_RETRY = { firstMs: 5_000, maxMs: 120_000 }
+
 export function createChatClient(opts: ChatClientOptions): ChatClient {
   const { ports } = opts
   const clock = ports.clock ?? systemClock
+  const random = opts.random ?? Math.random
   const listeners = new Set<Listener>()
   let connection: ConnectionState = { status: 'signed-out' }
   const emit: Listener = (name, payload) => {
@@ -76,25 +92,22 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   const notifier = new Notifier({
     clock,
     getSettings: () => settings,
-    chatOf: (chatId) => {
-      const chat = engine?.chatView(chatId)
-      return chat && markMuted(chat, settings)
-    },
+    chatOf: (chatId) => session?.engine.chatView(chatId),
     emit: (n) => emit('notification', n),
   })
   let viewing: string | null = null
 
   // Issue 4: staged files, pasted bytes waiting in the outbox, and the media cache live under one private folder.
   const cacheRoot = ports.cacheDir ?? join(tmpdir(), `cht-cache-${process.pid}`)
+  const dataDir = ports.dataDir ?? join(tmpdir(), `cht-data-${process.pid}`)
   const staging = new Staging({ outgoingDir: join(cacheRoot, 'outgoing'), maxBytes: () => settings.maxFileBytes, clock })
   const mediaDisk = new MediaDiskCache(join(cacheRoot, 'media'))
 
-  let token: string | null = null
-  let session: SessionInfo | null = null
-  let rest: Rest | undefined
-  let engine: ChatEngine | undefined
+  let session: Session | undefined
   let media: MediaCache | undefined
-  let reauth: Promise<void> | undefined
+  let onlineTimer: Timer | undefined
+  let onlineAttempt = 0
+  let goingOnline: Promise<void> | undefined
   let closed = false
   const unwake = ports.online?.onWake(() => client.wake())
 
@@ -105,114 +118,130 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       clock,
       ...opts.rest,
       onPause: (until) => emit('connection.changed', { status: 'throttled', retryAt: until }),
-      onResume: () => emit('connection.changed', engine?.connectionState() ?? { status: 'online' }),
+      onResume: () => emit('connection.changed', session?.connectionState() ?? { status: 'online' }),
     })
   }
 
-  /** PROTOCOL 1.2: R1 then R7, before anything else and before any socket. */
-  async function bootstrap(r: Rest, origin: string): Promise<User> {
-    await r.get(wire.routes.saveUser)
-    return wire.sessionUserFromR7((await r.get(wire.routes.profile)).body, origin)
+  /** From disk (no network): the session's chats are on screen before anything else happens. */
+  function open(info: SessionInfo, token: { value: string | null }, rest?: Rest): Session {
+    const s = new Session(info, token, {
+      clock, dataDir, makeRest,
+      engineOptions: () => ({
+        emit,
+        isMuted: (chatId) => isMuted(settings, chatId),
+        onIncoming: (chatId, message, active, count) => notifier.incoming(chatId, message, active, count),
+        onNewChat: (chat) => notifier.newChat(chat),
+        maxFileBytes: () => settings.maxFileBytes,
+        socketOptions: opts.socket,
+        listPollMs: opts.listPollMs,
+        rereadJitterMs: opts.rereadJitterMs,
+        backgroundGapMs: opts.backgroundGapMs,
+        random,
+      }),
+      emitConnection: (state) => emit('connection.changed', state),
+      notice: (code) => emit('notice', { code }),
+    }, rest)
+    session = s
+    const e = s.engine
+    media = new MediaCache(s.rest, (url) => e.isKnownAvatar(url), mediaDisk)
+    emit('session.changed', info)
+    return s
+  }
+
+  /** Bootstrap and start the engine; offline → retried with backoff (and at once on wake). */
+  function goOnline(s: Session, delayMs = 0): Promise<void> {
+    clock.clearTimeout(onlineTimer)
+    onlineTimer = undefined
+    const attempt = async () => {
+      if (s !== session || closed) return
+      try {
+        const user = await s.goOnline()
+        onlineAttempt = 0
+        ports.store.set('session', { serverOrigin: s.info.serverOrigin, user })
+        emit('connection.changed', s.connectionState())
+      } catch (e) {
+        if (s !== session) return
+        if (e instanceof ChtError && e.code === 'auth.invalid') return s.markExpired()
+        emit('connection.changed', { status: 'offline' })
+        const wait = Math.min(ONLINE_RETRY.maxMs, ONLINE_RETRY.firstMs * 2 ** onlineAttempt++)
+        onlineTimer = clock.setTimeout(() => void goOnline(s), wait)
+      }
+    }
+    goingOnline = delayMs > 0
+      ? new Promise<void>((resolve) => (onlineTimer = clock.setTimeout(() => void attempt().finally(resolve), delayMs)))
+      : attempt()
+    return goingOnline
   }
 
   async function signIn(origin: string, newToken: string): Promise<SessionInfo> {
     const normalized = new URL(origin).origin
-    const candidate = makeRest(normalized, () => newToken)
+    const token = { value: newToken }
+    const candidate = makeRest(normalized, () => token.value)
     const user = await bootstrap(candidate, normalized)
     await ports.secrets.set(newToken)
-    await endSession(false)
-    token = newToken
-    rest = candidate
+    const info: SessionInfo = { serverOrigin: normalized, user }
     settings = { ...settings, serverOrigin: normalized }
     ports.store.set('settings', settings)
-    ports.store.set('session', { serverOrigin: normalized, user })
-    await begin({ serverOrigin: normalized, user })
-    return session!
+    ports.store.set('session', info)
+    if (session && session.info.serverOrigin === normalized && session.info.user.id === user.id) {
+      // The same person again (an expired session, a new token): nothing is reloaded, the outbox resumes.
+      session.renew(newToken)
+      emit('connection.changed', session.connectionState())
+      if (!session.engine.started) await session.goOnline(user)
+      return session.info
+    }
+    await endSession()
+    const s = open(info, token, candidate)
+    await s.goOnline(user)
+    emit('connection.changed', s.connectionState())
+    return info
   }
 
-  async function begin(info: SessionInfo): Promise<void> {
-    session = info
-    engine = new ChatEngine({
-      origin: info.serverOrigin,
-      me: info.user,
-      rest: rest!,
-      store: ports.store,
-      clock,
-      getToken: () => token,
-      // Chats leave core with their mute flag.
-      emit: (name, payload) => emit(name, name === 'chats.changed' ? (withMuted(payload as never, settings) as never) : payload),
-      onIncoming: (chatId, message, active) => notifier.incoming(chatId, message, active),
-      maxFileBytes: () => settings.maxFileBytes,
-      onSocketAuthFailed: () => void reauthenticate(),
-      socketOptions: opts.socket,
-      listPollMs: opts.listPollMs,
-    })
-    const e = engine
-    media = new MediaCache(rest!, (url) => e.isKnownAvatar(url), mediaDisk)
-    emit('session.changed', session)
-    emit('connection.changed', { status: 'connecting' })
-    await engine.start().catch((e: unknown) => {
-      emit('notice', toAppError(e))
-    })
-  }
-
-  /**
-   * A socket answered 403: the token is not the one of the latest R1 (1.3) — another device signed in.
-   * Repeat R1 → R7 with ours and reconnect; if the token itself is dead, the session ends.
-   */
-  function reauthenticate(): Promise<void> {
-    reauth ??= (async () => {
-      if (!rest || !session || !engine) return
-      try {
-        await bootstrap(rest, session.serverOrigin)
-        engine.restartSockets()
-      } catch (e) {
-        if (e instanceof ChtError && e.code === 'auth.invalid') await endSession(true)
-      }
-    })().finally(() => {
-      // Two devices fighting over the socket token must not loop hot.
-      clock.setTimeout(() => (reauth = undefined), 30_000)
-    })
-    return reauth
-  }
-
-  async function endSession(forget: boolean): Promise<void> {
-    engine?.close()
+  /** Closes the session; `forget` also signs out (token and saved session), `deleteData` removes its database. */
+  async function endSession(forget = false, deleteData = false): Promise<void> {
+    clock.clearTimeout(onlineTimer)
     notifier.close()
     viewing = null
+    const s = session
+    session = undefined
+    media = undefined
+    if (s) {
+      if (deleteData) s.deleteLocalData()
+      else s.close()
+    }
     if (forget) {
       staging.clear()
-      engine?.clearLocalState()
       await ports.secrets.clear()
       ports.store.delete('session')
     }
-    engine = undefined
-    media = undefined
-    rest = undefined
-    token = null
-    if (session) {
-      session = null
+    if (s) {
       emit('session.changed', null)
       emit('connection.changed', { status: 'signed-out' })
     }
   }
 
   function requireEngine(): ChatEngine {
-    if (!engine) throw new ChtError('auth.invalid', 'not signed in')
-    return engine
+    if (!session) throw new ChtError('auth.invalid', 'not signed in')
+    return session.engine
   }
 
   const handlers: Handlers = {
-    'session.get': () => session,
+    'session.get': () => session?.info ?? null,
     'session.signIn': ({ serverOrigin, token: t }) => signIn(serverOrigin, t),
     'session.signInWeb': async ({ serverOrigin }) => {
       if (!ports.sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
       const t = await ports.sso.login(new URL(serverOrigin).origin)
       return signIn(serverOrigin, t)
     },
-    'session.signOut': () => endSession(true),
+    'session.signOut': (args) => endSession(true, args?.deleteLocalData ?? false),
     'connection.get': () => connection,
-    'chats.list': () => withMuted(requireEngine().list(), settings),
+    'connection.reconnect': async () => {
+      if (!session) return
+      if (!session.engine.started) return goOnline(session)
+      await session.reconnect()
+      emit('connection.changed', session.connectionState())
+    },
+    'chats.list': () => requireEngine().list(),
     'chats.open': async ({ chatId, limit }) => {
       const e = requireEngine()
       viewing = chatId
@@ -220,23 +249,25 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const r = await e.open(chatId, limit)
       // Opened while the window is in the background (a notification click racing the focus report): not read yet.
       if (!notifier.focused && viewing === chatId) e.blur()
-      return { ...r, chat: markMuted(r.chat, settings) }
+      return r
     },
     'chats.blur': () => {
       viewing = null
-      engine?.blur()
+      session?.engine.blur()
     },
     'chats.members': ({ chatId }) => requireEngine().members(chatId),
+    'chats.setDraft': ({ chatId, text }) => requireEngine().setDraft(chatId, text),
+    'data.size': () => ({ bytes: session?.store.sizeBytes() ?? 0 }),
     'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
     'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),
     'messages.retry': ({ chatId, key }) => requireEngine().retry(chatId, key),
     'messages.discard': ({ chatId, key }) => requireEngine().discard(chatId, key),
     // R6 (cached ~60 s) with memberships and superuser flags; R5's users when R6 is a 500 (groups.ts).
     'users.list': () => requireEngine().groups.users(),
-    'direct.start': async ({ userId }) => markMuted(await requireEngine().startDirect(userId), settings),
+    'direct.start': ({ userId }) => requireEngine().startDirect(userId),
     'media.get': ({ url }) => {
       if (!media || !session) throw new ChtError('auth.invalid', 'not signed in')
-      return media.get(url, session.serverOrigin)
+      return media.get(url, session.info.serverOrigin)
     },
     'settings.get': () => settings,
     'settings.set': ({ notifications, ...patch }) => {
@@ -253,12 +284,13 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       ports.store.set('settings', settings)
       if (muted) notifier.reset(chatId)
       emit('settings.changed', settings)
-      if (engine) emit('chats.changed', withMuted(engine.list(), settings))
+      if (session) emit('chats.changed', session.engine.list())
     },
     'app.attention': async ({ focused }) => {
       notifier.focused = focused
-      const e = engine
+      const e = session?.engine
       if (!e) return
+      e.setFocused(focused) // discovery polls faster while the user is looking (issue 12)
       // An unfocused window is not being read: the open chat's unread count rises and it notifies.
       if (!focused) return e.blur()
       if (viewing) {
@@ -287,11 +319,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     },
     'files.cancel': ({ chatId, key }) => requireEngine().cancelFile(chatId, key),
     'files.save': async ({ url, name }) => {
-      const r = rest
+      const r = session?.rest
       if (!r || !session) throw new ChtError('auth.invalid', 'not signed in')
       if (!ports.dialogs) throw new ChtError('unknown', 'no save dialog here')
       // Only the server's own uploads (Q5b); the renderer cannot make main download from anywhere else.
-      const src = wire.fileUrl(url, session.serverOrigin)
+      const src = wire.fileUrl(url, session.info.serverOrigin)
       if (!src) throw new ChtError('forbidden', 'media host')
       return ports.dialogs.saveFile({
         name,
@@ -308,7 +340,10 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
   const client: ChatClient = {
     get engine() {
-      return engine
+      return session?.engine
+    },
+    get session() {
+      return session
     },
     async handle(name, args) {
       const parsed = parseRequest(name, args)
@@ -337,34 +372,45 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       return () => listeners.delete(listener)
     },
     async start() {
-      const saved = ports.store.get<SessionInfo>('session')
-      const savedToken = await ports.secrets.get()
-      if (!saved || !savedToken || closed) {
+      const saved = savedSession(ports.store.get('session'))
+      if (!saved || closed) {
         emit('connection.changed', { status: 'signed-out' })
         return
       }
-      token = savedToken
-      rest = makeRest(saved.serverOrigin, () => token)
-      try {
-        const user = await bootstrap(rest, saved.serverOrigin)
-        ports.store.set('session', { serverOrigin: saved.serverOrigin, user })
-        await begin({ serverOrigin: saved.serverOrigin, user })
-      } catch (e) {
-        if (e instanceof ChtError && e.code === 'auth.invalid') return endSession(true)
-        // Offline at start: show what we know and try again when the network is back.
-        await begin(saved)
-        emit('connection.changed', { status: 'offline' } satisfies ConnectionState)
-      }
+      // From disk first (issue 10): the chats are shown before any network, even when the server is down.
+      const token = await ports.secrets.get()
+      const s = open(saved, { value: token })
+      emit('connection.changed', { status: 'connecting' })
+      if (!token) return s.markExpired()
+      await goOnline(s, random() * (opts.startJitterMs ?? 8_000))
     },
     async close() {
       closed = true
       unwake?.()
+      clock.clearTimeout(onlineTimer)
       notifier.close()
-      engine?.close()
+      await goingOnline?.catch(() => undefined)
+      session?.close()
     },
     wake() {
-      engine?.wake()
+      const s = session
+      if (!s) return
+      if (!s.engine.started && !s.isExpired) void goOnline(s)
+      else s.engine.wake()
     },
   }
   return client
+}
+
+/** The saved session, if it still has the shape of one (a damaged or older state file must not break start-up). */
+function savedSession(raw: unknown): SessionInfo | undefined {
+  const o = raw as Partial<SessionInfo> | undefined
+  const u = o?.user
+  if (!o || typeof o.serverOrigin !== 'string' || !u || typeof u.id !== 'string' || typeof u.name !== 'string') return undefined
+  try {
+    new URL(o.serverOrigin)
+  } catch {
+    return undefined
+  }
+  return { serverOrigin: o.serverOrigin, user: { id: u.id, name: u.name, isSuperuser: !!u.isSuperuser, ...(typeof u.avatarUrl === 'string' ? { avatarUrl: u.avatarUrl } : {}) } }
 }

@@ -13,18 +13,31 @@ import type { Clock, Timer } from './ports'
 export const COALESCE_MS = 1_500
 const PREVIEW_MAX = 140
 
-const WORDS: Record<Locale, { app: string; file: string; photo: string; newMessages: (n: number) => string }> = {
+interface Words {
+  app: string
+  file: string
+  photo: string
+  newMessages: (n: number) => string
+  addedToGroup: string
+  newDirect: string
+}
+
+const WORDS: Record<Locale, Words> = {
   en: {
     app: 'cht',
     file: 'File',
     photo: 'Photo',
     newMessages: (n) => (n === 1 ? 'New message' : `${n} new messages`),
+    addedToGroup: 'You were added to this group',
+    newDirect: 'Started a chat with you',
   },
   fa: {
     app: 'cht',
     file: 'فایل',
     photo: 'عکس',
     newMessages: (n) => (n === 1 ? 'پیام جدید' : `${n.toLocaleString('fa-IR')} پیام جدید`),
+    addedToGroup: 'شما به این گروه اضافه شدید',
+    newDirect: 'گفتگویی با شما آغاز کرد',
   },
 }
 
@@ -94,19 +107,28 @@ export class Notifier {
     return null
   }
 
-  /** ChatEngine's onIncoming hook: a live message from someone else. */
-  incoming(chatId: ChatId, message: Message, activeChat: ChatId | null): void {
+  /** ChatEngine's onIncoming hook: a message from someone else (live, or `count` found by a re-read). */
+  incoming(chatId: ChatId, message: Message, activeChat: ChatId | null, count = 1): void {
     if (message.own) return
     if (this.suppressedBy(chatId, activeChat)) return
     const now = this.o.clock.monotonic()
     let p = this.perChat.get(chatId)
     if (!p) this.perChat.set(chatId, (p = { message, count: 0, lastEmitAt: -Infinity }))
     p.message = message
-    p.count++
+    p.count += count
     if (p.timer) return // already scheduled: it will carry this message and the count
     const wait = p.lastEmitAt + (this.o.coalesceMs ?? COALESCE_MS) - now
     if (wait <= 0) return this.flush(chatId)
     p.timer = this.o.clock.setTimeout(() => this.flush(chatId), wait)
+  }
+
+  /** A chat appeared with no message yet (issue 12): somebody added us to a group, or started a one-to-one chat. */
+  newChat(chat: Chat): void {
+    if (this.suppressedBy(chat.id, null)) return
+    const s = this.o.getSettings()
+    const w = WORDS[s.locale] ?? WORDS.en
+    const body = chat.kind === 'group' ? w.addedToGroup : w.newDirect
+    this.o.emit({ chatId: chat.id, title: s.notifications.previews ? chat.title : w.app, body, count: 0, silent: !s.notifications.sound })
   }
 
   /** The chat was opened or muted: its count starts again, a burst held back for it is dropped. */

@@ -1,9 +1,8 @@
-// The outbox (DESIGN §2, §7): every send is persisted here BEFORE the UI says "sending", drained FIFO per
-// chat over the socket, and settled only by the server's echo (PROTOCOL Q9: frames carry no ids, the echo is
-// the only acknowledgement). It survives restarts; a rejected item stays visible as failed until retried or
-// discarded. Nothing the user typed is silently lost.
+// The outbox (DESIGN §2, §7): every send is persisted here BEFORE the UI says "sending" (the local database's
+// outbox table, store/), drained FIFO per chat over the socket, and settled only by the server's echo or by a
+// re-read history (PROTOCOL Q9: frames carry no ids). It survives restarts; a rejected item stays visible as failed
+// until retried or discarded. Only its echo, its history twin or the user removes an item: nothing typed is lost.
 import type { Attachment, ChatId, ErrorCode, Message, User } from '../../shared/model'
-import type { KeyValueStore } from './ports'
 
 export type OutboxStatus = 'pending' | 'inflight' | 'failed'
 
@@ -27,34 +26,53 @@ export interface OutboxItem {
   createdAt: number
   status: OutboxStatus
   error?: ErrorCode
-  /** When it was last put on the wire: only items actually sent may be found in a re-read history. */
+  /** Wall time when it was last put on the wire (local clock: display and file-echo order only). */
   sentAt?: number
+  /** The same moment in the server's time (clock offset learned from the server): what a re-read is compared with (Q9). */
+  sentAtServer?: number
   attempts?: number
+  /**
+   * 'unknown': it went on the wire and no echo came (the socket dropped, a W2 1011, a restart). It is never sent again
+   * until a re-read history proves it missing (timeline.ts) — a lost echo must not become a duplicate.
+   */
+  fate?: 'unknown'
 }
 
-const STORE_KEY = 'outbox'
+/** Where the outbox lives (store/index.ts: the outbox table, one row per item). */
+export interface OutboxRows {
+  outbox(): OutboxItem[]
+  putOutbox(item: OutboxItem): void
+  deleteOutbox(key: string): void
+}
 
 export class Outbox {
   private items: OutboxItem[]
-  /** Called for every item that leaves the outbox (settled, discarded, cancelled, cleared): temp files go. */
+  /** Called for every item that leaves the outbox (settled, discarded, cancelled): temp files go. */
   onDrop?: (item: OutboxItem) => void
 
-  constructor(private readonly store: KeyValueStore) {
-    // After a restart nothing is in flight any more: whatever was sent is either in the history or not.
-    this.items = (store.get<OutboxItem[]>(STORE_KEY) ?? []).map((i) =>
-      i.status === 'inflight' ? { ...i, status: 'pending' } : i,
-    )
+  constructor(private readonly rows: OutboxRows) {
+    // After a restart nothing is in flight any more: whatever went out is either in the history or not — unknown.
+    this.items = rows.outbox().map((i) => (i.status === 'inflight' ? { ...i, status: 'pending', fate: 'unknown' } : i))
   }
 
-  private save(): void {
-    this.store.set(STORE_KEY, this.items)
+  private save(item: OutboxItem): void {
+    this.rows.putOutbox(item)
   }
 
   add(chatId: ChatId, text: string, now: number, file?: OutboxFile): OutboxItem {
     const item: OutboxItem = { key: `o:${crypto.randomUUID()}`, chatId, text, createdAt: now, status: 'pending', ...(file ? { file } : {}) }
     this.items.push(item)
-    this.save()
+    this.save(item)
     return item
+  }
+
+  /** Persists changes made to an item in place (sentAt, attempts…). */
+  touch(item: OutboxItem): void {
+    if (this.items.includes(item)) this.save(item)
+  }
+
+  all(): readonly OutboxItem[] {
+    return this.items
   }
 
   get(key: string): OutboxItem | undefined {
@@ -69,9 +87,23 @@ export class Outbox {
     return [...new Set(this.items.filter((i) => i.status !== 'failed').map((i) => i.chatId))]
   }
 
-  /** The next items to put on the wire, in send order. */
+  /** The next item to put on the wire, in send order — none while an earlier one's fate is unknown (FIFO). */
   nextPending(chatId: ChatId): OutboxItem | undefined {
-    return this.items.find((i) => i.chatId === chatId && i.status === 'pending')
+    const item = this.items.find((i) => i.chatId === chatId && i.status === 'pending')
+    return item?.fate ? undefined : item
+  }
+
+  /** Items whose fate only a re-read history can tell (Q9). */
+  unknownFate(chatId: ChatId): OutboxItem[] {
+    return this.items.filter((i) => i.chatId === chatId && i.fate === 'unknown')
+  }
+
+  /** A successful re-read did not find it: it never reached the server, send it again. */
+  provenMissing(key: string): void {
+    const item = this.get(key)
+    if (!item?.fate) return
+    delete item.fate
+    this.save(item)
   }
 
   hasInflight(chatId: ChatId): boolean {
@@ -84,18 +116,17 @@ export class Outbox {
     item.status = status
     if (error) item.error = error
     else delete item.error
-    this.save()
+    this.save(item)
     return item
   }
 
-  /** Q9: the echo of an own frame settles the oldest in-flight item of that chat with the same content. */
-  settleEcho(chatId: ChatId, text: string): OutboxItem | undefined {
-    const i = this.items.findIndex((x) => x.chatId === chatId && x.status === 'inflight' && !x.file && x.text === text)
-    if (i < 0) return undefined
-    const [item] = this.items.splice(i, 1)
-    this.save()
-    this.onDrop?.(item)
-    return item
+  /**
+   * Q9: the echo of an own frame settles the oldest in-flight item of that chat with the same content (compared
+   * the way the server may have changed it: comparableText). Also an item whose fate was unknown: a late echo.
+   */
+  findEcho(chatId: ChatId, text: string): OutboxItem | undefined {
+    const want = comparableText(text)
+    return this.items.find((x) => x.chatId === chatId && (x.status === 'inflight' || x.fate) && !x.file && comparableText(x.text) === want)
   }
 
   /** The oldest item in flight (W1 1011 = this one was rejected: Q9). */
@@ -103,33 +134,36 @@ export class Outbox {
     return this.items.find((i) => i.chatId === chatId && i.status === 'inflight')
   }
 
-  /** The socket dropped: whatever had no echo is pending again (history is checked before re-sending). */
+  /** The socket dropped: whatever had no echo waits for a re-read to tell whether it arrived (Q9). */
   requeueInflight(chatId: ChatId): void {
-    let changed = false
     for (const i of this.items) {
       if (i.chatId === chatId && i.status === 'inflight') {
         i.status = 'pending'
-        changed = true
+        // A file interrupted before its last fragment never reached the server (a half message is dropped): no
+        // doubt there. Anything else that went out whole may have been stored.
+        if (i.sentAt !== undefined) i.fate = 'unknown'
+        this.save(i)
       }
     }
-    if (changed) this.save()
   }
 
+  /** Settled (echo or history), discarded or cancelled: the item leaves the outbox. */
   remove(key: string): OutboxItem | undefined {
     const i = this.items.findIndex((x) => x.key === key)
     if (i < 0) return undefined
     const [item] = this.items.splice(i, 1)
-    this.save()
+    this.rows.deleteOutbox(key)
     this.onDrop?.(item)
     return item
   }
+}
 
-  /** Sign-out: what was not sent belongs to the account that typed it. */
-  clear(): void {
-    for (const item of this.items) this.onDrop?.(item)
-    this.items = []
-    this.save()
-  }
+/**
+ * Text as two sides can both agree on: a server may NFC-normalize what it stores, and a lone surrogate comes back
+ * as U+FFFD from a JSON round trip. Both sides of every Q9 comparison go through this.
+ */
+export function comparableText(s: string): string {
+  return s.toWellFormed().normalize('NFC')
 }
 
 export function outboxMessage(item: OutboxItem, me: User): Message {

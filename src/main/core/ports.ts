@@ -1,5 +1,8 @@
 // Core's platform, as small interfaces (DESIGN §4). main/platform implements them with Electron;
 // tests, the e2e host and the benchmarks pass in-memory or on-disk fakes. Core never imports electron.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** Where the auth token lives (Electron: safeStorage-encrypted file). */
 export interface SecretStore {
@@ -67,6 +70,8 @@ export interface Ports {
   dialogs?: FileDialogs
   /** Issue 4: a private folder for the media cache and pasted files waiting in the outbox (default: a temp dir). */
   cacheDir?: string
+  /** Issue 10: where the local databases live, one per signed-in user (Electron: userData/data; default: a temp dir). */
+  dataDir?: string
 }
 
 /**
@@ -104,11 +109,31 @@ export function every(clock: Clock, ms: number, fn: () => void): () => void {
   }
 }
 
-/** In-memory implementations: used by tests, the e2e host and the benchmarks. */
+const tempRoots: string[] = []
+
+/** One private temp folder per set of ports, removed when the process exits (tests leave nothing behind). */
+function tempRoot(): string {
+  if (!tempRoots.length) {
+    process.once('exit', () => {
+      for (const d of tempRoots) rmSync(d, { recursive: true, force: true })
+    })
+  }
+  const d = mkdtempSync(join(tmpdir(), 'cht-ports-'))
+  tempRoots.push(d)
+  return d
+}
+
+/**
+ * In-memory settings and token, and the real local database and caches in a private temp folder: used by tests,
+ * the e2e host and the benchmarks. Pass the same ports again to "restart the app" with its data.
+ */
 export function memoryPorts(init?: { token?: string }): Ports {
   let token: string | null = init?.token ?? null
   const kv = new Map<string, unknown>()
+  const root = tempRoot()
   return {
+    dataDir: join(root, 'data'),
+    cacheDir: join(root, 'cache'),
     secrets: {
       get: async () => token,
       set: async (t) => { token = t },

@@ -106,7 +106,7 @@ describe('sending files in a group (W1)', () => {
     // Staged ids are spent.
     const again = await alice.client.handle('files.send', { chatId: groupId, stagedIds: [pasted.id] })
     expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } })
-    expect(alice.ports.store.get<unknown[]>('outbox')).toEqual([])
+    expect(alice.client.session!.store.outbox()).toEqual([])
   })
 
   it('cancel mid-way: nothing half-sent stays in the outbox and the server stored nothing', async () => {
@@ -120,7 +120,7 @@ describe('sending files in a group (W1)', () => {
     await alice.client.request('files.cancel', { chatId: groupId, key: keys[0] })
     expect(msg(alice, groupId, keys[0])).toBeUndefined()
     expect(eventsOf(alice, 'messages.removed').some((e) => e.keys.includes(keys[0]))).toBe(true)
-    expect(alice.ports.store.get<unknown[]>('outbox')).toEqual([])
+    expect(alice.client.session!.store.outbox()).toEqual([])
     // The socket was cut (the server discards the partial message) and comes back; chat goes on.
     const { key } = await alice.client.request('messages.send', { chatId: groupId, text: 'after the cancel' })
     await until(() => msg(alice, groupId, key)?.status === 'sent', 20_000, 'text after cancel')
@@ -146,7 +146,7 @@ describe('sending files in a group (W1)', () => {
     await until(() => msg(alice, groupId, r2.keys[0])?.status === 'failed', 10_000, 'failed again')
     await alice.client.request('messages.discard', { chatId: groupId, key: r2.keys[0] })
     expect(msg(alice, groupId, r2.keys[0])).toBeUndefined()
-    expect(alice.ports.store.get<unknown[]>('outbox')).toEqual([])
+    expect(alice.client.session!.store.outbox()).toEqual([])
   })
 })
 

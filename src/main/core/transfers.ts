@@ -6,16 +6,13 @@
 // Settling (Q8/Q9): a file frame carries no sender we can trust — the oldest own file that was fully written
 // and whose extension the echo's URL keeps is the one the echo acknowledges.
 import { open, stat, unlink } from 'node:fs/promises'
-import type { Events, EventName } from '../../shared/contract'
-import type { Chat, ChatId, Message } from '../../shared/model'
+import type { Chat, ChatId } from '../../shared/model'
 import { ChtError } from './errors'
 import type { OutboxFile, OutboxItem, Outbox } from './outbox'
 import type { Clock } from './ports'
 import type { ChtSocket } from './cht/socket'
 import * as wire from './cht/wire'
 import { checkSize } from './files'
-
-type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
 
 /** 48 KiB: a multiple of 3, so each chunk's base64 stands alone (no padding inside the stream); its 64 KiB string
  * stays under V8's large-object size. */
@@ -31,12 +28,13 @@ export const transferCounters = { streamsOpened: 0, bytesRead: 0, started: 0 }
 export interface TransferHost {
   outbox: Outbox
   clock: Clock
-  emit: Emit
   maxBytes(): number
-  /** The message shown for an outbox item (mutated in place, like the engine does). */
-  message(chatId: ChatId, key: string): Message | undefined
-  /** The echo settled an item: the engine updates the list and drains. */
-  settled(chatId: ChatId, item: OutboxItem): void
+  /** The server's clock now (offset learned from its answers): stamped on what went out (Q9). */
+  serverNow(): number
+  /** Bytes of an item written so far. */
+  progress(chatId: ChatId, item: OutboxItem, sent: number, total: number): void
+  /** The echo settled an item (it already left the outbox): the engine stores the message and drains. */
+  settled(chatId: ChatId, item: OutboxItem, fileUrl: string, at: number): void
   /** A transfer ended: the engine drains what waited behind it. */
   drain(chatId: ChatId): void
   /** An item's status changed (failed / pending): the engine re-renders it from the outbox. */
@@ -51,6 +49,7 @@ interface Active {
   cancelled: boolean
   /** The item left the outbox while its file was open: delete a temp file only once the stream is closed. */
   dropTemp?: OutboxFile
+  sent?: number
 }
 
 /** The extension the server keeps from a file name (W1: only the extension survives), lowercased. */
@@ -160,6 +159,7 @@ export class Transfers {
       await socket.sendFragments(fileFragments(file.path, size, suffix, (n) => progress(n)), { signal: a.ctl.signal })
       if (a.cancelled) return
       item.sentAt = this.h.clock.now()
+      item.sentAtServer = this.h.serverNow()
       this.h.outbox.setStatus(item.key, 'inflight') // persists sentAt
       progress(size, true)
     } catch (e) {
@@ -183,11 +183,16 @@ export class Transfers {
   }
 
   private progress(chatId: ChatId, key: string, sent: number, total: number): void {
-    const m = this.h.message(chatId, key)
-    if (!m) return
-    m.transfer = { sent, total }
-    // A snapshot: the live object keeps changing while the event waits in a batch.
-    this.h.emit('messages.updated', { chatId, messages: [{ ...m, transfer: { sent, total } }] })
+    const item = this.h.outbox.get(key)
+    if (!item) return
+    const a = this.active.get(key)
+    if (a) a.sent = sent
+    this.h.progress(chatId, item, sent, total)
+  }
+
+  /** Bytes of an item written so far (a window opened during the send shows the bar where it is). */
+  sentBytes(key: string): number | undefined {
+    return this.active.get(key)?.sent
   }
 
   /**
@@ -202,19 +207,7 @@ export class Transfers {
       .find((i) => i.file && i.status === 'inflight' && i.sentAt !== undefined && !this.active.has(i.key) && keptExtension(i.file.name) === ext)
     if (!item) return false
     this.h.outbox.remove(item.key)
-    const m = this.h.message(chatId, item.key)
-    if (m) {
-      const att = wire.attachmentOf(fileUrl, item.file!.name)
-      att.size = item.file!.size
-      if (!att.mime && item.file!.mime) att.mime = item.file!.mime
-      m.file = att
-      m.status = 'sent'
-      m.at = at
-      delete m.transfer
-      delete m.error
-      this.h.emit('messages.updated', { chatId, messages: [m] })
-    }
-    this.h.settled(chatId, item)
+    this.h.settled(chatId, item, fileUrl, at)
     return true
   }
 

@@ -53,6 +53,13 @@ export interface Rest {
   resumeNow(): void
   /** Requests waiting for the limiter, and on the wire now (diagnostics, tests). */
   stats(): { queued: number; inflight: number; sent: number }
+  /**
+   * The server's clock now, epoch ms: our wall clock plus the offset its `Date` headers show (Q9 compares server
+   * times with server times: a PC whose clock is minutes or a zone off must not make a message look unsent).
+   */
+  serverTime(): number
+  /** What the server's own answers say about its clock (a W1 echo's timestamp, say). */
+  noteServerTime(serverMs: number): void
 }
 
 // Colleagues behind one NAT share the server's per-IP budget (1.5): each client takes a small part of it.
@@ -93,6 +100,18 @@ export function createRest(opts: RestOptions): Rest {
   let pumpTimer: Timer | null = null
   let inflight = 0
   let sent = 0
+  // Offsets (server − local) from recent answers; the median rides out one odd sample.
+  const offsets: number[] = []
+  function noteServerTime(serverMs: number): void {
+    if (!Number.isFinite(serverMs)) return
+    offsets.push(serverMs - clock.now())
+    if (offsets.length > 7) offsets.shift()
+  }
+  function serverTime(): number {
+    if (!offsets.length) return clock.now()
+    const sorted = [...offsets].sort((a, b) => a - b)
+    return clock.now() + sorted[sorted.length >> 1]
+  }
 
   // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---
   let pauseUntil = 0
@@ -220,6 +239,9 @@ export function createRest(opts: RestOptions): Rest {
         redirect: 'manual',
       })
       status = res.status
+      // `Date` has whole seconds: the middle of that second is the best guess.
+      const date = Date.parse(res.headers.get('date') ?? '')
+      if (Number.isFinite(date)) noteServerTime(date + 500)
       contentType = res.headers.get('content-type') ?? ''
       text = await res.text() // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
     } catch (e) {
@@ -371,5 +393,7 @@ export function createRest(opts: RestOptions): Rest {
     pausedUntil: () => (isPaused() ? pauseUntilWall : 0),
     resumeNow: endPause,
     stats: () => ({ queued: queue.length, inflight, sent }),
+    serverTime,
+    noteServerTime,
   }
 }

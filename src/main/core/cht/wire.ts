@@ -593,6 +593,34 @@ export function directsFromR3(body: unknown, meId: string, directory?: ReadonlyM
   return out
 }
 
+/** One room of R3 `?type=PrivateGroup`: only its slug identifies it — the people in it are named, never id'd. */
+export interface R3Room {
+  room: string
+  /** `user_name` (the other party's display name — wrong when both share a first name): a fallback title. */
+  title: string
+}
+
+/**
+ * R3 `?type=PrivateGroup` → the rooms (deduplicated). `created_by`, `target_user` and `user_name` are display
+ * names, `target_user` may be null (R3, Q2): the pair a room belongs to is learned from R9 (`private_with.id`).
+ */
+export function roomsFromR3(body: unknown): R3Room[] {
+  if (!Array.isArray(body)) throw bad('R3: not a list')
+  const out: R3Room[] = []
+  const seen = new Set<string>()
+  for (const item of body) {
+    const o = asObj(item)
+    if (!o) continue
+    const slug = get(o, 'slug')
+    const name = get(o, 'name')
+    const room = isSocketSegment(slug) ? slug : isSocketSegment(name) ? name : undefined
+    if (!room || seen.has(room)) continue
+    seen.add(room)
+    out.push({ room, title: nameOf(get(o, 'user_name')) || room })
+  }
+  return out
+}
+
 /** A direct Chat once the peer is known (title: the peer's resolved name — Q2 — else the R3 fallback). */
 export function directChat(room: string | undefined, peer: User, fallbackTitle?: string): Chat {
   const c: Chat = {
@@ -845,6 +873,7 @@ export function previewOf(message: Message): MessagePreview {
   const raw = message.text || message.file?.name || ''
   return {
     senderName: message.senderName,
+    ...(message.own ? { own: true } : {}),
     text: truncate(raw.replace(WHITESPACE, ' ').trim(), 200),
     isFile: message.file !== undefined,
     at: message.at,

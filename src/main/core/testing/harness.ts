@@ -1,8 +1,5 @@
 // Test helpers for core integration tests: headless clients with their events recorded, signed in against the
 // reference server (or any cht server). Nothing of ours is mocked.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { EventName, Events } from '../../../shared/contract'
 import type { Settings, User } from '../../../shared/model'
 import { makeGroup } from '../../../../testkit/groups'
@@ -27,9 +24,10 @@ export interface ClientTuning {
   ports?: Ports
   socket?: ChatClientOptions['socket']
   listPollMs?: number
+  client?: Partial<ChatClientOptions>
 }
 
-const freshPorts = (): Ports => ({ ...memoryPorts(), cacheDir: mkdtempSync(join(tmpdir(), 'cht-cache-test-')) })
+const freshPorts = (): Ports => memoryPorts()
 
 export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 
@@ -38,6 +36,8 @@ export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
   const ports = tuning.ports ?? freshPorts()
   const client = createChatClient({
     serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: tuning.listPollMs ?? 3_000,
+    // No start-up or reconnect jitter here: these tests are about behaviour, not about many clients on one IP.
+    startJitterMs: 0, rereadJitterMs: 0, backgroundGapMs: 200, ...tuning.client,
   })
   const events: Array<[EventName, unknown]> = []
   const waiters = new Set<() => void>()

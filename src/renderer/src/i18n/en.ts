@@ -278,6 +278,16 @@ const en: MessageSchema = {
     secret: {
       'plaintext-refused': 'Without secure storage, the token was not kept.',
     },
+    session: {
+      expired: 'Your session has expired. Sign in again — nothing you wrote is lost.',
+      'other-user': 'You signed in as a different person than the one whose chats are on this computer.',
+    },
+    chat: {
+      removed: 'You are no longer a member of “{detail}”.',
+    },
+    store: {
+      rebuilt: 'The local message store was damaged and has been rebuilt from the server. Unsent messages were kept.',
+    },
     unknown: 'Something went wrong.',
   },
 }

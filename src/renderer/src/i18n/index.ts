@@ -20,7 +20,9 @@ export function errorText(err: AppError | ErrorCode | undefined): string {
   const code = typeof err === 'string' ? err : err?.code
   const g = i18n.global
   const key = `errors.${code ?? 'unknown'}`
-  return g.te(key) ? g.t(key) : g.t('errors.unknown')
+  // `{detail}` only where the text asks for it (a chat's title, never a server error body).
+  const detail = typeof err === 'object' && err.detail ? err.detail : ''
+  return g.te(key) ? g.t(key, { detail }) : g.t('errors.unknown')
 }
 
 export function dirOf(locale: Locale): 'rtl' | 'ltr' {

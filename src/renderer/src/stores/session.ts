@@ -30,9 +30,9 @@ export const useSessionStore = defineStore('session', () => {
     return s
   }
 
-  async function signOut(): Promise<void> {
+  async function signOut(deleteLocalData = false): Promise<void> {
     try {
-      await request('session.signOut')
+      await request('session.signOut', { deleteLocalData })
     } finally {
       info.value = null
     }

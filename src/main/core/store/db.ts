@@ -1,0 +1,205 @@
+// The local database file (issue 10, DESIGN §4 MessageStore): node:sqlite — built into Electron 45's Node and into
+// the Node 24 the project runs on, so nothing is compiled — in WAL mode, one file per signed-in user, readable only
+// by that user. The schema has a version (PRAGMA user_version) and ordered migrations; a file that is not a
+// database, or a damaged one, is moved aside (kept for support) and a new one is made — never silently emptied.
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+
+/** Each step takes the schema from version i to i + 1; never edit a step that has shipped, add one. */
+export const MIGRATIONS: readonly string[] = [
+  // v1: chats, their messages (time-ordered per chat), the outbox, the people seen.
+  `CREATE TABLE chats (
+     id TEXT PRIMARY KEY,
+     data TEXT NOT NULL,
+     members TEXT NOT NULL DEFAULT '[]',
+     read_at INTEGER NOT NULL DEFAULT 0,
+     local_title TEXT
+   ) STRICT;
+   CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY,
+     chat_id TEXT NOT NULL,
+     key TEXT NOT NULL UNIQUE,
+     server_id TEXT,
+     at INTEGER NOT NULL,
+     own INTEGER NOT NULL,
+     sender_id TEXT,
+     sender_name TEXT NOT NULL,
+     sender_avatar TEXT,
+     text TEXT NOT NULL,
+     file TEXT
+   ) STRICT;
+   CREATE UNIQUE INDEX messages_server ON messages(chat_id, server_id) WHERE server_id IS NOT NULL;
+   CREATE INDEX messages_time ON messages(chat_id, at, seq);
+   CREATE TABLE outbox (
+     seq INTEGER PRIMARY KEY,
+     key TEXT NOT NULL UNIQUE,
+     chat_id TEXT NOT NULL,
+     data TEXT NOT NULL
+   ) STRICT;
+   CREATE TABLE users (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;`,
+  // v2: drafts per chat, and every one-to-one room known for a pair (PROTOCOL Q6: a pair may own two rooms).
+  `ALTER TABLE chats ADD COLUMN draft TEXT NOT NULL DEFAULT '';
+   CREATE TABLE rooms (room TEXT PRIMARY KEY, chat_id TEXT NOT NULL) STRICT;
+   CREATE INDEX rooms_chat ON rooms(chat_id);`,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+export interface OpenedDatabase {
+  db: DatabaseSync
+  /** The file was damaged or not a database: it was moved here, and `salvaged` holds its readable outbox rows. */
+  movedAside?: string
+  salvaged: Array<{ key: string; chat_id: string; data: string }>
+}
+
+/** SQLite's answers for "this is not (or no longer) a sound database". */
+export function isDamage(e: unknown): boolean {
+  const code = (e as { errcode?: number }).errcode
+  const base = typeof code === 'number' ? code & 0xff : undefined
+  if (base === 11 || base === 26) return true // SQLITE_CORRUPT, SQLITE_NOTADB
+  return /malformed|not a database|file is encrypted|disk image/i.test(String((e as Error)?.message))
+}
+
+/** Runs `fn` in one transaction (rolled back if it throws). */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  if (db.isTransaction) return fn()
+  db.exec('BEGIN')
+  try {
+    const r = fn()
+    db.exec('COMMIT')
+    return r
+  } catch (e) {
+    if (db.isTransaction) db.exec('ROLLBACK')
+    throw e
+  }
+}
+
+/**
+ * A file cut short (a full disk, a copy interrupted) opens fine and fails much later, page by page. Its header says
+ * how many pages it should have (valid when the change counter matches "version-valid-for"): compare with its size.
+ */
+function truncated(file: string): boolean {
+  const expected = expectedSize(file)
+  return expected !== undefined && statSync(file).size < expected
+}
+
+/** The size the header promises, when the header is there and valid. */
+function expectedSize(file: string): number | undefined {
+  let fd: number | undefined
+  try {
+    const h = Buffer.alloc(100)
+    fd = openSync(file, 'r')
+    if (readSync(fd, h, 0, 100, 0) < 100) return undefined
+    if (h.toString('latin1', 0, 15) !== 'SQLite format 3') return undefined // not a database at all: SQLite says so
+    const pageSize = h.readUInt16BE(16) === 1 ? 65536 : h.readUInt16BE(16)
+    const pages = h.readUInt32BE(28)
+    return pages > 0 && h.readUInt32BE(24) === h.readUInt32BE(92) ? pages * pageSize : undefined
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+function connect(file: string, upTo: number): DatabaseSync {
+  if (existsSync(file) && truncated(file)) throw Object.assign(new Error('database disk image is malformed (truncated)'), { errcode: 11 })
+  const db = new DatabaseSync(file, { timeout: 5000 })
+  try {
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;')
+    let version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version)
+    if (version > MIGRATIONS.length) throw Object.assign(new Error(`schema v${version} is newer than this app`), { newer: true })
+    while (version < upTo) {
+      transaction(db, () => {
+        db.exec(MIGRATIONS[version])
+        db.exec(`PRAGMA user_version = ${version + 1}`)
+      })
+      version++
+    }
+    // Cheap proof that the small, vital tables are readable: the chat list and the outbox are read at every start.
+    db.prepare('SELECT count(*) FROM chats').get()
+    db.prepare('SELECT key, chat_id, data FROM outbox').all()
+    return db
+  } catch (e) {
+    db.close()
+    throw e
+  }
+}
+
+/**
+ * Best effort: the outbox rows of a damaged file that can still be read (each row on its own). Read from a copy:
+ * a file cut short is padded back to the size its header promises, so SQLite reads the pages that survived.
+ */
+function salvageOutbox(file: string): OpenedDatabase['salvaged'] {
+  let db: DatabaseSync | undefined
+  const copy = `${file}.salvage`
+  try {
+    copyFileSync(file, copy)
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`)
+    const expected = expectedSize(copy)
+    if (expected !== undefined && statSync(copy).size < expected) truncateSync(copy, expected)
+    db = new DatabaseSync(copy)
+    const seqs = db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as Array<{ seq: number }>
+    const one = db.prepare('SELECT key, chat_id, data FROM outbox WHERE seq = ?')
+    const out: OpenedDatabase['salvaged'] = []
+    for (const { seq } of seqs) {
+      try {
+        const row = one.get(seq) as OpenedDatabase['salvaged'][number] | undefined
+        if (row && typeof row.key === 'string' && typeof row.chat_id === 'string' && typeof row.data === 'string') out.push(row)
+      } catch {
+        /* that row is on a damaged page */
+      }
+    }
+    return out
+  } catch {
+    return []
+  } finally {
+    try {
+      db?.close()
+    } catch {
+      /* already unusable */
+    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true })
+  }
+}
+
+/** Moves the file and its WAL/SHM aside as `<file>.damaged-<when>`; answers the new path. */
+export function moveAside(file: string, now: number): string {
+  const aside = `${file}.damaged-${new Date(now).toISOString().replace(/[:.]/g, '-')}`
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix)
+  }
+  return aside
+}
+
+/**
+ * Opens (creating, migrating) the database at `file`. A damaged file is moved aside with its readable outbox rows
+ * salvaged; the caller puts them back and tells the user. `upTo` is for migration tests only.
+ */
+export function openDatabase(file: string, now: () => number, upTo = SCHEMA_VERSION): OpenedDatabase {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  try {
+    const db = connect(file, upTo)
+    restrict(file)
+    return { db, salvaged: [] }
+  } catch (e) {
+    if ((e as { newer?: boolean }).newer || !isDamage(e)) throw e
+  }
+  const salvaged = salvageOutbox(file)
+  const movedAside = moveAside(file, now())
+  const db = connect(file, upTo)
+  restrict(file)
+  return { db, movedAside, salvaged }
+}
+
+/** Readable by this user only (POSIX; on Windows the profile folder is already private). */
+function restrict(file: string): void {
+  if (process.platform === 'win32') return
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      chmodSync(file + suffix, 0o600)
+    } catch {
+      /* WAL/SHM appear later, with the database's permissions */
+    }
+  }
+}

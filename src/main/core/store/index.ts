@@ -1,0 +1,287 @@
+// The engine's memory (issue 10): chats, their messages, read marks, drafts, local titles, the one-to-one rooms
+// of each pair (Q6), the people seen, and the outbox — one SQLite database per signed-in user (db.ts). Speaks
+// shared/model.ts; every row comes back through rows.ts. Windows are read by (at, seq), the index's own order,
+// so opening a 100 000-message chat reads only the rows it shows.
+import { statSync } from 'node:fs'
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
+import type { ChatId, Message, User } from '../../../shared/model'
+import type { OutboxItem } from '../outbox'
+import { openDatabase, transaction } from './db'
+import {
+  chatFromRow, messageFromRow, messageToRow, outboxFromRow, userFromRow, type StoredChat, type StoredChatData,
+} from './rows'
+
+export type { StoredChat, StoredChatData } from './rows'
+
+const MESSAGE_COLUMNS = 'chat_id, key, server_id, at, own, sender_id, sender_name, sender_avatar, text, file'
+
+export interface StoreOpenResult {
+  store: LocalStore
+  /** The old file was damaged: where it went, and how many outbox rows were carried over. */
+  recovered?: { movedAside: string; outboxKept: number }
+}
+
+export class LocalStore {
+  private readonly statements = new Map<string, StatementSync>()
+
+  private constructor(private readonly db: DatabaseSync, readonly file: string) {}
+
+  static open(file: string, now: () => number = Date.now): StoreOpenResult {
+    const opened = openDatabase(file, now)
+    const store = new LocalStore(opened.db, file)
+    if (!opened.movedAside) return { store }
+    let kept = 0
+    store.transaction(() => {
+      for (const row of opened.salvaged) {
+        const item = outboxFromRow(row)
+        if (item) {
+          store.putOutbox(item)
+          kept++
+        }
+      }
+    })
+    return { store, recovered: { movedAside: opened.movedAside, outboxKept: kept } }
+  }
+
+  private st(sql: string): StatementSync {
+    let s = this.statements.get(sql)
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)))
+    return s
+  }
+
+  private all(sql: string, ...args: SQLInputValue[]): unknown[] {
+    return this.st(sql).all(...args)
+  }
+
+  private run(sql: string, ...args: SQLInputValue[]): void {
+    this.st(sql).run(...args)
+  }
+
+  transaction<T>(fn: () => T): T {
+    return transaction(this.db, fn)
+  }
+
+  close(): void {
+    this.statements.clear()
+    if (this.db.isOpen) this.db.close()
+  }
+
+  /** Bytes on disk (the database and its WAL), for Settings. */
+  sizeBytes(): number {
+    let n = 0
+    for (const suffix of ['', '-wal']) {
+      try {
+        n += statSync(this.file + suffix).size
+      } catch {
+        /* not there */
+      }
+    }
+    return n
+  }
+
+  // ---- chats ------------------------------------------------------------------------------------------------
+
+  chats(): StoredChat[] {
+    const out: StoredChat[] = []
+    for (const row of this.all('SELECT id, data, members, read_at, local_title, draft FROM chats')) {
+      const c = chatFromRow(row)
+      if (c) out.push(c)
+    }
+    return out
+  }
+
+  saveChat(chat: StoredChatData, members?: User[]): void {
+    this.run(
+      `INSERT INTO chats(id, data, members) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET data = excluded.data, members = CASE WHEN ? THEN excluded.members ELSE members END`,
+      chat.id, JSON.stringify(chat), JSON.stringify(members ?? []), members ? 1 : 0,
+    )
+  }
+
+  /** The chat and its messages and rooms go (left or removed); its outbox items are the caller's business. */
+  removeChat(chatId: ChatId): void {
+    this.transaction(() => {
+      this.run('DELETE FROM chats WHERE id = ?', chatId)
+      this.run('DELETE FROM messages WHERE chat_id = ?', chatId)
+      this.run('DELETE FROM rooms WHERE chat_id = ?', chatId)
+    })
+  }
+
+  setReadAt(chatId: ChatId, at: number): void {
+    this.run('UPDATE chats SET read_at = ? WHERE id = ?', Math.max(0, Math.round(at)), chatId)
+  }
+
+  setDraft(chatId: ChatId, text: string): void {
+    this.run('UPDATE chats SET draft = ? WHERE id = ?', text, chatId)
+  }
+
+  setLocalTitle(chatId: ChatId, title: string | undefined): void {
+    this.run('UPDATE chats SET local_title = ? WHERE id = ?', title ?? null, chatId)
+  }
+
+  /** Q6: every W2 room seen, with the pair (chat) it belongs to. */
+  rooms(): Map<string, ChatId> {
+    const out = new Map<string, ChatId>()
+    for (const r of this.all('SELECT room, chat_id FROM rooms') as Array<{ room: unknown; chat_id: unknown }>) {
+      if (typeof r.room === 'string' && typeof r.chat_id === 'string') out.set(r.room, r.chat_id)
+    }
+    return out
+  }
+
+  addRoom(room: string, chatId: ChatId): void {
+    this.run('INSERT INTO rooms(room, chat_id) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET chat_id = excluded.chat_id', room, chatId)
+  }
+
+  // ---- messages (sent ones; the outbox holds the rest) ------------------------------------------------------
+
+  private messages(sql: string, ...args: SQLInputValue[]): Message[] {
+    const out: Message[] = []
+    for (const row of this.all(sql, ...args)) {
+      const m = messageFromRow(row)
+      if (m) out.push(m)
+    }
+    return out
+  }
+
+  /** The newest `limit` messages, oldest first. */
+  latest(chatId: ChatId, limit: number): Message[] {
+    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? ORDER BY at DESC, seq DESC LIMIT ?`, chatId, limit).reverse()
+  }
+
+  /** Up to `limit` messages just before `key`, oldest first; undefined when `key` is not stored. */
+  before(chatId: ChatId, key: string, limit: number): Message[] | undefined {
+    const pos = this.position(chatId, key)
+    if (!pos) return undefined
+    return this.messages(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND (at < ? OR (at = ? AND seq < ?))
+       ORDER BY at DESC, seq DESC LIMIT ?`, chatId, pos.at, pos.at, pos.seq, limit,
+    ).reverse()
+  }
+
+  /** Up to `limit` messages just after `key`, oldest first. */
+  after(chatId: ChatId, key: string, limit: number): Message[] | undefined {
+    const pos = this.position(chatId, key)
+    if (!pos) return undefined
+    return this.messages(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND (at > ? OR (at = ? AND seq > ?))
+       ORDER BY at, seq LIMIT ?`, chatId, pos.at, pos.at, pos.seq, limit,
+    )
+  }
+
+  private position(chatId: ChatId, key: string): { at: number; seq: number } | undefined {
+    const p = this.st('SELECT at, seq FROM messages WHERE chat_id = ? AND key = ?').get(chatId, key) as { at: number; seq: number } | undefined
+    return p && typeof p.at === 'number' && typeof p.seq === 'number' ? p : undefined
+  }
+
+  get(key: string): Message | undefined {
+    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE key = ?`, key)[0]
+  }
+
+  last(chatId: ChatId): Message | undefined {
+    return this.latest(chatId, 1)[0]
+  }
+
+  /** Messages from others after the read mark (the index answers without reading older rows). */
+  unreadCount(chatId: ChatId, readAt: number): number {
+    const r = this.st('SELECT count(*) AS n FROM messages WHERE chat_id = ? AND at > ? AND own = 0').get(chatId, readAt) as { n: number }
+    return r.n
+  }
+
+  /** The oldest message from others after the read mark: where the unread divider goes. */
+  firstUnread(chatId: ChatId, readAt: number): Message | undefined {
+    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND at > ? AND own = 0 ORDER BY at, seq LIMIT 1`, chatId, readAt)[0]
+  }
+
+  /** Messages without a server id yet (live frames, settled own sends): the ones a re-read may match (Q9). */
+  withoutServerId(chatId: ChatId): Message[] {
+    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND server_id IS NULL ORDER BY at, seq`, chatId)
+  }
+
+  /** Server ids stored for a chat. */
+  serverIds(chatId: ChatId): Set<string> {
+    const out = new Set<string>()
+    for (const r of this.all('SELECT server_id FROM messages WHERE chat_id = ? AND server_id IS NOT NULL', chatId) as Array<{ server_id: unknown }>) {
+      if (typeof r.server_id === 'string') out.add(r.server_id)
+    }
+    return out
+  }
+
+  byServerIds(chatId: ChatId, ids: string[]): Message[] {
+    const out: Message[] = []
+    for (const id of ids) out.push(...this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND server_id = ?`, chatId, id))
+    return out
+  }
+
+  count(chatId: ChatId): number {
+    return (this.st('SELECT count(*) AS n FROM messages WHERE chat_id = ?').get(chatId) as { n: number }).n
+  }
+
+  /** Inserts new messages or replaces stored ones (same key), keeping a replaced message's place (seq). */
+  putMessages(messages: readonly Message[]): void {
+    if (!messages.length) return
+    this.transaction(() => {
+      for (const m of messages) {
+        const r = messageToRow(m)
+        this.run(
+          `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(key) DO UPDATE SET server_id = excluded.server_id, at = excluded.at, own = excluded.own,
+             sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
+             text = excluded.text, file = excluded.file`,
+          r.chat_id, r.key, r.server_id, r.at, r.own, r.sender_id, r.sender_name, r.sender_avatar, r.text, r.file,
+        )
+      }
+    })
+  }
+
+  deleteMessages(keys: readonly string[]): void {
+    this.transaction(() => {
+      for (const k of keys) this.run('DELETE FROM messages WHERE key = ?', k)
+    })
+  }
+
+  /** Moves a chat's messages to another chat id (a one-to-one chat learned its peer: Q6). */
+  moveMessages(from: ChatId, to: ChatId): void {
+    this.run('UPDATE OR IGNORE messages SET chat_id = ? WHERE chat_id = ?', to, from)
+    this.run('DELETE FROM messages WHERE chat_id = ?', from)
+  }
+
+  // ---- outbox -------------------------------------------------------------------------------------------------
+
+  outbox(): OutboxItem[] {
+    const out: OutboxItem[] = []
+    for (const row of this.all('SELECT key, chat_id, data FROM outbox ORDER BY seq') as Array<{ key: unknown; chat_id: unknown; data: unknown }>) {
+      const item = outboxFromRow(row)
+      if (item) out.push(item)
+    }
+    return out
+  }
+
+  putOutbox(item: OutboxItem): void {
+    this.run(
+      'INSERT INTO outbox(key, chat_id, data) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET data = excluded.data, chat_id = excluded.chat_id',
+      item.key, item.chatId, JSON.stringify(item),
+    )
+  }
+
+  deleteOutbox(key: string): void {
+    this.run('DELETE FROM outbox WHERE key = ?', key)
+  }
+
+  // ---- people -------------------------------------------------------------------------------------------------
+
+  users(): User[] {
+    const out: User[] = []
+    for (const row of this.all('SELECT id, data FROM users') as Array<{ id: unknown; data: unknown }>) {
+      const u = userFromRow(row)
+      if (u) out.push(u)
+    }
+    return out
+  }
+
+  putUsers(users: readonly User[]): void {
+    if (!users.length) return
+    this.transaction(() => {
+      for (const u of users) this.run('INSERT INTO users(id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data', u.id, JSON.stringify(u))
+    })
+  }
+}
