@@ -25,16 +25,20 @@ export interface Ctx {
 
 export interface Stats { restRequests: number; throttled: number; maxPerWindow: number }
 
-/** §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP. */
+/**
+ * §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP.
+ * Time comes from `now` so tests can share one fake clock between a client's limiter and this window.
+ */
 export class Limiter {
   private hits = new Map<string, number[]>()
   private bans = new Map<string, number>()
   private statWindow: number[] = []
   stats: Stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
 
-  constructor(private cfg: ThrottleConfig | null) {}
+  constructor(private cfg: ThrottleConfig | null, private now: () => number = Date.now) {}
 
-  isBanned(ip: string, now = Date.now()): boolean {
+  isBanned(ip: string): boolean {
+    const now = this.now()
     const until = this.bans.get(ip)
     if (until === undefined) return false
     if (now >= until) {
@@ -45,7 +49,8 @@ export class Limiter {
   }
 
   /** Counts one authenticated REST request; returns false when it must be refused with 429. */
-  count(ip: string, now = Date.now()): boolean {
+  count(ip: string): boolean {
+    const now = this.now()
     // stats: every counted attempt, over a global sliding 1 s window (other suites prove a client never bursts).
     const sw = this.cfg?.windowMs ?? 1000
     this.statWindow.push(now)

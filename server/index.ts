@@ -24,6 +24,8 @@ export interface StartOptions {
   dataDir: string
   /** default on with production numbers (15 per 1 s allowed, the 16th bans for 3600 s) */
   throttle?: boolean | ThrottleConfig
+  /** The throttle's clock (window and ban expiry), epoch ms; default Date.now. Share a fake one with a client's limiter. */
+  now?: () => number
   /** REST body limit in bytes (default 1 MiB); over it → 413 */
   bodyLimit?: number
   /** max socket message size in bytes (default 512 MiB) */
@@ -66,7 +68,7 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     store, dataDir, mediaDir, throttle,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     sockets: new Set(),
-    limiter: new Limiter(throttle),
+    limiter: new Limiter(throttle, opts.now),
   }
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {

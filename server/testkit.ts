@@ -126,3 +126,9 @@ export async function handshakeStatus(server: RefServer, path: string, opts: Par
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A clock the test moves by hand (startServer's `now`): throttle windows and bans without waiting. */
+export function manualClock(start = 1_800_000_000_000): { now: () => number; advance(ms: number): void } {
+  let t = start
+  return { now: () => t, advance: (ms) => { t += ms } }
+}
