@@ -175,6 +175,7 @@ export class Store {
   privateRoom(slug: string): GroupRow | undefined {
     return this.get<GroupRow>('SELECT * FROM groups WHERE slug = ? AND is_private_chat = 1', slug)
   }
+  /** Q6: the pair's rooms in either order; the first created wins when the race left two (see rooms.ts). */
   privateRoomForPair(a: string, b: string): GroupRow | undefined {
     return this.get<GroupRow>(
       `SELECT * FROM groups WHERE is_private_chat = 1 AND

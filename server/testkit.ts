@@ -98,6 +98,18 @@ export class Sock {
   closed(ms = 5000): Promise<number> {
     return this.until(() => (this.closeCode === null ? undefined : this.closeCode), 'close', ms)
   }
+  /**
+   * A round trip through the server (our ping, its pong). The server handles a socket's input in order and writes
+   * broadcasts synchronously, so once the pong is here every frame it meant for this socket before now has arrived:
+   * the way to show that a frame did NOT come, without a sleep.
+   */
+  flush(ms = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timeout waiting for a pong')), ms)
+      this.ws.once('pong', () => { clearTimeout(timer); resolve() })
+      this.ws.ping()
+    })
+  }
   send(frame: unknown): void { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) }
   close(): void { this.ws.close() }
 }
@@ -124,8 +136,6 @@ export async function handshakeStatus(server: RefServer, path: string, opts: Par
     return (e as Error).message
   }
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A clock the test moves by hand (startServer's `now`): throttle windows and bans without waiting. */
 export function manualClock(start = 1_800_000_000_000): { now: () => number; advance(ms: number): void } {
