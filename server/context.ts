@@ -6,11 +6,21 @@ export interface ThrottleConfig { limit: number; windowMs: number; banMs: number
 /** §1.5 / Q12 production numbers: 15 allowed per second, the 16th bans the IP for 3600 s. */
 export const PRODUCTION_THROTTLE: ThrottleConfig = { limit: 15, windowMs: 1000, banMs: 3600_000 }
 
+/**
+ * §3: the socket front-end's timers. Production's exact settings are unknown; daphne's defaults are: ping a socket idle
+ * (no frame either way) for 20 s, drop it without a close frame when the pong does not come within 30 s, and close
+ * every socket (1000) 24 h after it opened.
+ */
+export interface SocketTimeouts { pingIntervalMs: number; pongTimeoutMs: number; maxAgeMs: number }
+export const DAPHNE_SOCKET_TIMEOUTS: SocketTimeouts = { pingIntervalMs: 20_000, pongTimeoutMs: 30_000, maxAgeMs: 86_400_000 }
+
 export interface LiveSocket {
   ws: WebSocket
   kind: 'group' | 'private' | 'notifications'
   room: string
   user: UserRow
+  /** A frame went out: the socket is not idle (§3 ping). */
+  touch(): void
 }
 
 export interface Ctx {
@@ -19,6 +29,7 @@ export interface Ctx {
   mediaDir: string
   bodyLimit: number
   throttle: ThrottleConfig | null
+  socketTimeouts: SocketTimeouts | null
   sockets: Set<LiveSocket>
   limiter: Limiter
 }

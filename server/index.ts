@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { PRODUCTION_THROTTLE, Limiter, type Ctx, type Stats, type ThrottleConfig } from './context'
+import {
+  DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE, Limiter, type Ctx, type SocketTimeouts, type Stats, type ThrottleConfig,
+} from './context'
 import { Store, openDb } from './db'
 import { sendNotFoundPage } from './http'
 import { createSsoUser, mintToken, type NewUser } from './model'
@@ -15,8 +17,8 @@ import { attachSockets } from './sockets'
 import { handleSso } from './sso'
 
 export type { NewUser } from './model'
-export type { Stats, ThrottleConfig } from './context'
-export { PRODUCTION_THROTTLE } from './context'
+export type { SocketTimeouts, Stats, ThrottleConfig } from './context'
+export { DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE } from './context'
 
 export interface StartOptions {
   /** 0 = ephemeral; default 8787 */
@@ -26,6 +28,8 @@ export interface StartOptions {
   throttle?: boolean | ThrottleConfig
   /** The throttle's clock (window and ban expiry), epoch ms; default Date.now. Share a fake one with a client's limiter. */
   now?: () => number
+  /** §3 socket ping / drop / max age; default daphne's (20 s idle ping, 30 s to pong, 24 h); false = none */
+  socketTimeouts?: SocketTimeouts | false
   /** REST body limit in bytes (default 1 MiB); over it → 413 */
   bodyLimit?: number
   /** max socket message size in bytes (default 512 MiB) */
@@ -66,6 +70,7 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     opts.throttle === false ? null : opts.throttle === undefined || opts.throttle === true ? PRODUCTION_THROTTLE : opts.throttle
   const ctx: Ctx = {
     store, dataDir, mediaDir, throttle,
+    socketTimeouts: opts.socketTimeouts === false ? null : opts.socketTimeouts ?? DAPHNE_SOCKET_TIMEOUTS,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     sockets: new Set(),
     limiter: new Limiter(throttle, opts.now),

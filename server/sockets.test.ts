@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is asserted structurally in tests */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DAPHNE_SOCKET_TIMEOUTS, serverContext } from './index'
 import { TEHRAN_TS_RE, api, boot, connect, handshakeStatus, makeGroup, member, type Booted, type Sock } from './testkit'
 
 let b: Booted
@@ -385,5 +386,44 @@ describe('R10 stored file names', () => {
     const r5 = await api(b.server, '/cht/api/groups/r10_ext/chat/', { token: a.token })
     expect(r5.json.messages.at(-1).file).toBe(fa.file)
     s.close()
+  })
+})
+
+describe('§3 socket front-end timers (daphne)', () => {
+  it('§3: by default the server pings idle sockets like daphne: 20 s idle, 30 s to answer, closed after 24 h', () => {
+    expect(serverContext(b.server).socketTimeouts).toEqual(DAPHNE_SOCKET_TIMEOUTS)
+    expect(DAPHNE_SOCKET_TIMEOUTS).toEqual({ pingIntervalMs: 20_000, pongTimeoutMs: 30_000, maxAgeMs: 86_400_000 })
+  })
+  it('§3: an idle socket that answers pings stays up; one that does not is dropped without a close frame (1006)', async () => {
+    const t = await boot({ socketTimeouts: { pingIntervalMs: 40, pongTimeoutMs: 60, maxAgeMs: 60_000 } })
+    try {
+      const u = await member(t.server)
+      await makeGroup(t.server, u.token, 'idle')
+      const answers = await connect(t.server, '/cht/ws/chat/idle/', { token: u.token })
+      const silent = await connect(t.server, '/cht/ws/chat/idle/', { token: u.token, autoPong: false })
+      expect(await silent.closed()).toBe(1006)
+      expect(silent.pings).toBeGreaterThanOrEqual(1)
+      // five answered pings span more than the 60 ms pong timeout several times over
+      await answers.pinged(5)
+      expect(answers.closeCode).toBeNull()
+      answers.send({ message: 'still here' })
+      expect((await answers.next()).message).toBe('still here')
+      answers.close()
+    } finally { await t.cleanup() }
+  })
+  it('§3: every socket is closed (1000) when its maximum age is reached', async () => {
+    const t = await boot({ socketTimeouts: { pingIntervalMs: 60_000, pongTimeoutMs: 60_000, maxAgeMs: 100 } })
+    try {
+      const u = await member(t.server)
+      const s = await connect(t.server, '/cht/ws/notifications/aging/', { token: u.token })
+      expect(await s.closed()).toBe(1000)
+      expect(s.pings).toBe(0)
+    } finally { await t.cleanup() }
+  })
+  it('§3: socketTimeouts: false turns the timers off', async () => {
+    const t = await boot({ socketTimeouts: false })
+    try {
+      expect(serverContext(t.server).socketTimeouts).toBeNull()
+    } finally { await t.cleanup() }
   })
 })

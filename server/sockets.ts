@@ -1,8 +1,8 @@
 /** Sockets W1 (group), W2 (one-to-one) and W3 (presence) — PROTOCOL §3. */
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type RawData } from 'ws'
-import type { Ctx, LiveSocket } from './context'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { Ctx, LiveSocket, SocketTimeouts } from './context'
 import type { UserRow } from './db'
 import { parseCookies } from './http'
 import { saveMedia } from './model'
@@ -53,7 +53,8 @@ export function attachSockets(ctx: Ctx, server: Server, maxPayload: number): Web
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       const kind = m[1] === 'chat' ? 'group' : m[1] === 'private_chat' ? 'private' : 'notifications'
-      const live: LiveSocket = { ws, kind, room: seg, user }
+      const touch = ctx.socketTimeouts ? daphneTimeouts(ws, ctx.socketTimeouts) : () => {}
+      const live: LiveSocket = { ws, kind, room: seg, user, touch }
       ctx.sockets.add(live)
       ws.on('error', () => {})
       ws.on('close', () => {
@@ -86,6 +87,34 @@ export function attachSockets(ctx: Ctx, server: Server, maxPayload: number): Web
   return wss
 }
 
+/**
+ * §3: daphne pings a socket idle (no frame either way) for pingIntervalMs; when the pong does not come within
+ * pongTimeoutMs the connection is dropped without a close frame (the client sees 1006); maxAgeMs after opening the
+ * socket is closed with 1000. Returns the function that marks outgoing frames as activity.
+ */
+function daphneTimeouts(ws: WebSocket, t: SocketTimeouts): () => void {
+  let pongDeadline: NodeJS.Timeout | null = null
+  const idle = setTimeout(() => {
+    if (ws.readyState !== ws.OPEN) return
+    ws.ping()
+    pongDeadline ??= setTimeout(() => ws.terminate(), t.pongTimeoutMs).unref()
+    idle.refresh()
+  }, t.pingIntervalMs).unref()
+  const maxAge = setTimeout(() => ws.close(1000), t.maxAgeMs).unref()
+  const touch = () => { idle.refresh() }
+  ws.on('message', touch)
+  ws.on('pong', () => {
+    if (pongDeadline) clearTimeout(pongDeadline)
+    pongDeadline = null
+  })
+  ws.once('close', () => {
+    clearTimeout(idle)
+    clearTimeout(maxAge)
+    if (pongDeadline) clearTimeout(pongDeadline)
+  })
+  return touch
+}
+
 function rawToString(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8')
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
@@ -97,7 +126,10 @@ function peers(ctx: Ctx, kind: LiveSocket['kind'], room: string): LiveSocket[] {
 }
 
 function send(s: LiveSocket, frame: unknown): void {
-  try { s.ws.send(JSON.stringify(frame)) } catch { /* a dropped peer never breaks the others */ }
+  try {
+    s.ws.send(JSON.stringify(frame))
+    s.touch()
+  } catch { /* a dropped peer never breaks the others */ }
 }
 
 function textOf(v: unknown): string {

@@ -70,13 +70,15 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export const UTC_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 export const TEHRAN_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+03:30$/
 
-/** A socket that queues every received frame and its close code. */
+/** A socket that queues every received frame, counts the server's pings and keeps its close code. */
 export class Sock {
   frames: any[] = []
+  pings = 0
   closeCode: number | null = null
   private waiters: (() => void)[] = []
   constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => { this.frames.push(JSON.parse(d.toString())); this.wake() })
+    ws.on('ping', () => { this.pings++; this.wake() })
     ws.on('close', (code) => { this.closeCode = code; this.wake() })
     ws.on('error', () => {})
   }
@@ -94,6 +96,10 @@ export class Sock {
   private read = 0
   next(ms = 5000): Promise<any> {
     return this.until(() => (this.frames.length > this.read ? this.frames[this.read++] : undefined), 'a frame', ms)
+  }
+  /** Resolves once the server has pinged this socket `n` times in all. */
+  pinged(n: number, ms = 5000): Promise<number> {
+    return this.until(() => (this.pings >= n ? this.pings : undefined), `${n} pings`, ms)
   }
   closed(ms = 5000): Promise<number> {
     return this.until(() => (this.closeCode === null ? undefined : this.closeCode), 'close', ms)
@@ -115,11 +121,13 @@ export class Sock {
 }
 
 /** Opens a socket; resolves with a Sock once open, or rejects with `HTTP <status>` when the handshake is refused. */
-export function connect(server: RefServer, path: string, opts: { token?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Sock> {
+export function connect(server: RefServer, path: string, opts: {
+  token?: string; cookie?: string; headers?: Record<string, string>; autoPong?: boolean
+} = {}): Promise<Sock> {
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.token !== undefined) headers.authorization = opts.token
   if (opts.cookie !== undefined) headers.cookie = opts.cookie
-  const ws = new WebSocket(server.origin.replace(/^http/, 'ws') + path, { headers })
+  const ws = new WebSocket(server.origin.replace(/^http/, 'ws') + path, { headers, autoPong: opts.autoPong ?? true })
   return new Promise((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)); res.resume(); ws.terminate() })
     ws.on('error', (e) => reject(e))
