@@ -138,6 +138,9 @@ export class Store {
   addSession(token: string, userId: string): void {
     this.run('INSERT INTO sso_sessions(token, user_id, created_at) VALUES (?, ?, ?)', token, userId, Date.now())
   }
+  removeSession(token: string): boolean {
+    return Number(this.run('DELETE FROM sso_sessions WHERE token = ?', token).changes) > 0
+  }
 
   // ---- cht users / profiles
   user(id: string): UserRow | undefined {

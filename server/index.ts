@@ -44,6 +44,11 @@ export interface RefServer {
   createUser(u: NewUser): { id: string; token: string }
   /** A new SSO session token for an existing SSO user (PROTOCOL 1.3 tests). */
   issueToken(userId: string): string
+  /**
+   * The SSO forgets `token` (the session expired or was signed out, §1.1): REST then answers 401 "Invalid token." and
+   * socket handshakes 403; sockets already open stay open (the token is checked only at the handshake, §1.3).
+   */
+  endSession(token: string): void
   stats(): Stats
   resetStats(): void
   /** Terminates every open socket abruptly (simulates a network flicker). */
@@ -141,6 +146,9 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     },
     issueToken(userId) {
       return mintToken(store, userId)
+    },
+    endSession(token) {
+      if (!store.removeSession(token)) throw new Error('no such SSO session')
     },
     stats: () => ({ ...ctx.limiter.stats }),
     resetStats: () => ctx.limiter.reset(),

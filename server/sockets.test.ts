@@ -39,6 +39,23 @@ describe('§1.3 socket authentication', () => {
     const fresh = b.server.createUser({ firstNameFa: 'x', lastNameFa: 'y' })
     expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: fresh.token })).toBe('HTTP 403')
   })
+  it('1.1 / 1.3: when the SSO forgets a token (session expired) REST answers 401 and handshakes 403; open sockets stay', async () => {
+    const u = await member(b.server)
+    await makeGroup(b.server, u.token, 'expiry_room')
+    const open = await connect(b.server, '/cht/ws/chat/expiry_room/', { token: u.token })
+    b.server.endSession(u.token)
+    const r = await api(b.server, '/cht/save-user-data/', { token: u.token })
+    expect([r.status, r.json.error]).toEqual([401, 'Invalid token.'])
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/expiry_room/', { token: u.token })).toBe('HTTP 403')
+    open.send({ message: 'still open' })
+    expect((await open.next()).message).toBe('still open')
+    open.close()
+    // signing in again = a new SSO session, then R1 → R7 as always
+    const fresh = b.server.issueToken(u.id)
+    expect((await api(b.server, '/cht/save-user-data/', { token: fresh })).status).toBe(200)
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/expiry_room/', { token: fresh })).toBe('open')
+    expect(() => b.server.endSession('nope')).toThrow(/no such SSO session/)
+  })
   it('§3: path segments must match \\w+ (hyphen, dot) and unknown socket routes → HTTP 500', async () => {
     const u = await member(b.server)
     expect(await handshakeStatus(b.server, '/cht/ws/chat/team-chat/', { token: u.token })).toBe('HTTP 500')
