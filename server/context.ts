@@ -6,11 +6,21 @@ export interface ThrottleConfig { limit: number; windowMs: number; banMs: number
 /** §1.5 / Q12 production numbers: 15 allowed per second, the 16th bans the IP for 3600 s. */
 export const PRODUCTION_THROTTLE: ThrottleConfig = { limit: 15, windowMs: 1000, banMs: 3600_000 }
 
+/**
+ * §3: the socket front-end's timers. Production's exact settings are unknown; daphne's defaults are: ping a socket idle
+ * (no frame either way) for 20 s, drop it without a close frame when the pong does not come within 30 s, and close
+ * every socket (1000) 24 h after it opened.
+ */
+export interface SocketTimeouts { pingIntervalMs: number; pongTimeoutMs: number; maxAgeMs: number }
+export const DAPHNE_SOCKET_TIMEOUTS: SocketTimeouts = { pingIntervalMs: 20_000, pongTimeoutMs: 30_000, maxAgeMs: 86_400_000 }
+
 export interface LiveSocket {
   ws: WebSocket
   kind: 'group' | 'private' | 'notifications'
   room: string
   user: UserRow
+  /** A frame went out: the socket is not idle (§3 ping). */
+  touch(): void
 }
 
 export interface Ctx {
@@ -19,22 +29,27 @@ export interface Ctx {
   mediaDir: string
   bodyLimit: number
   throttle: ThrottleConfig | null
+  socketTimeouts: SocketTimeouts | null
   sockets: Set<LiveSocket>
   limiter: Limiter
 }
 
 export interface Stats { restRequests: number; throttled: number; maxPerWindow: number }
 
-/** §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP. */
+/**
+ * §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP.
+ * Time comes from `now` so tests can share one fake clock between a client's limiter and this window.
+ */
 export class Limiter {
   private hits = new Map<string, number[]>()
   private bans = new Map<string, number>()
   private statWindow: number[] = []
   stats: Stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
 
-  constructor(private cfg: ThrottleConfig | null) {}
+  constructor(private cfg: ThrottleConfig | null, private now: () => number = Date.now) {}
 
-  isBanned(ip: string, now = Date.now()): boolean {
+  isBanned(ip: string): boolean {
+    const now = this.now()
     const until = this.bans.get(ip)
     if (until === undefined) return false
     if (now >= until) {
@@ -45,7 +60,8 @@ export class Limiter {
   }
 
   /** Counts one authenticated REST request; returns false when it must be refused with 429. */
-  count(ip: string, now = Date.now()): boolean {
+  count(ip: string): boolean {
+    const now = this.now()
     // stats: every counted attempt, over a global sliding 1 s window (other suites prove a client never bursts).
     const sw = this.cfg?.windowMs ?? 1000
     this.statWindow.push(now)

@@ -138,6 +138,9 @@ export class Store {
   addSession(token: string, userId: string): void {
     this.run('INSERT INTO sso_sessions(token, user_id, created_at) VALUES (?, ?, ?)', token, userId, Date.now())
   }
+  removeSession(token: string): boolean {
+    return Number(this.run('DELETE FROM sso_sessions WHERE token = ?', token).changes) > 0
+  }
 
   // ---- cht users / profiles
   user(id: string): UserRow | undefined {
@@ -175,6 +178,7 @@ export class Store {
   privateRoom(slug: string): GroupRow | undefined {
     return this.get<GroupRow>('SELECT * FROM groups WHERE slug = ? AND is_private_chat = 1', slug)
   }
+  /** Q6: the pair's rooms in either order; the first created wins when the race left two (see rooms.ts). */
   privateRoomForPair(a: string, b: string): GroupRow | undefined {
     return this.get<GroupRow>(
       `SELECT * FROM groups WHERE is_private_chat = 1 AND

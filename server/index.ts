@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { PRODUCTION_THROTTLE, Limiter, type Ctx, type Stats, type ThrottleConfig } from './context'
+import {
+  DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE, Limiter, type Ctx, type SocketTimeouts, type Stats, type ThrottleConfig,
+} from './context'
 import { Store, openDb } from './db'
 import { sendNotFoundPage } from './http'
 import { createSsoUser, mintToken, type NewUser } from './model'
@@ -15,8 +17,8 @@ import { attachSockets } from './sockets'
 import { handleSso } from './sso'
 
 export type { NewUser } from './model'
-export type { Stats, ThrottleConfig } from './context'
-export { PRODUCTION_THROTTLE } from './context'
+export type { SocketTimeouts, Stats, ThrottleConfig } from './context'
+export { DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE } from './context'
 
 export interface StartOptions {
   /** 0 = ephemeral; default 8787 */
@@ -24,6 +26,10 @@ export interface StartOptions {
   dataDir: string
   /** default on with production numbers (15 per 1 s allowed, the 16th bans for 3600 s) */
   throttle?: boolean | ThrottleConfig
+  /** The throttle's clock (window and ban expiry), epoch ms; default Date.now. Share a fake one with a client's limiter. */
+  now?: () => number
+  /** §3 socket ping / drop / max age; default daphne's (20 s idle ping, 30 s to pong, 24 h); false = none */
+  socketTimeouts?: SocketTimeouts | false
   /** REST body limit in bytes (default 1 MiB); over it → 413 */
   bodyLimit?: number
   /** max socket message size in bytes (default 512 MiB) */
@@ -38,6 +44,11 @@ export interface RefServer {
   createUser(u: NewUser): { id: string; token: string }
   /** A new SSO session token for an existing SSO user (PROTOCOL 1.3 tests). */
   issueToken(userId: string): string
+  /**
+   * The SSO forgets `token` (the session expired or was signed out, §1.1): REST then answers 401 "Invalid token." and
+   * socket handshakes 403; sockets already open stay open (the token is checked only at the handshake, §1.3).
+   */
+  endSession(token: string): void
   stats(): Stats
   resetStats(): void
   /** Terminates every open socket abruptly (simulates a network flicker). */
@@ -64,9 +75,10 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     opts.throttle === false ? null : opts.throttle === undefined || opts.throttle === true ? PRODUCTION_THROTTLE : opts.throttle
   const ctx: Ctx = {
     store, dataDir, mediaDir, throttle,
+    socketTimeouts: opts.socketTimeouts === false ? null : opts.socketTimeouts ?? DAPHNE_SOCKET_TIMEOUTS,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     sockets: new Set(),
-    limiter: new Limiter(throttle),
+    limiter: new Limiter(throttle, opts.now),
   }
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
@@ -134,6 +146,9 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     },
     issueToken(userId) {
       return mintToken(store, userId)
+    },
+    endSession(token) {
+      if (!store.removeSession(token)) throw new Error('no such SSO session')
     },
     stats: () => ({ ...ctx.limiter.stats }),
     resetStats: () => ctx.limiter.reset(),

@@ -6,13 +6,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { seedDemo } from './demo'
 import { startServer } from './index'
-import { api, boot, connect, makeGroup, member, sleep } from './testkit'
+import { api, boot, connect, makeGroup, manualClock, member } from './testkit'
 
 const THROTTLED = { status: { code: 429, message: 'An error occurred.', type: 'fail' }, data: [], error: 'Request was throttled.' }
 
 describe('§1.5 / Q12 throttle', () => {
-  it('Q12: with production numbers (default) the 16th request within 1 s → 429 and the IP stays banned', async () => {
-    const b = await boot({ throttle: undefined })
+  it('Q12: with production numbers (default) the 16th request within 1 s → 429; the IP stays banned for 3600 s', async () => {
+    const clock = manualClock()
+    const b = await boot({ throttle: undefined, now: clock.now })
     try {
       const { token } = b.server.createUser({ firstNameFa: 'a', lastNameFa: 'b' })
       await api(b.server, '/cht/save-user-data/', { token })
@@ -25,19 +26,32 @@ describe('§1.5 / Q12 throttle', () => {
       expect(r16.json).toEqual(THROTTLED)
       expect(b.server.stats()).toMatchObject({ restRequests: 15, throttled: 1 })
       expect(b.server.stats().maxPerWindow).toBe(16)
-      await sleep(1100)
+      clock.advance(1100)
       expect((await api(b.server, '/cht/api/groups/', { token })).status).toBe(429) // banned for 3600 s
       expect((await api(b.server, '/cht/api/groups/', { token: 'bad' })).status).toBe(429)
-      b.server.unban()
+      clock.advance(3600_000 - 1100 - 1)
+      expect((await api(b.server, '/cht/api/groups/', { token })).status).toBe(429)
+      clock.advance(1) // the ban expires exactly 3600 s after the 16th request
       expect((await api(b.server, '/cht/api/groups/', { token })).status).toBe(200)
     } finally { await b.cleanup() }
   })
+  it('Q12: unban() lifts a ban at once', async () => {
+    const b = await boot({ throttle: { limit: 1, windowMs: 1000, banMs: 3600_000 }, now: manualClock().now })
+    try {
+      const { token } = b.server.createUser({ firstNameFa: 'a', lastNameFa: 'b' })
+      expect((await api(b.server, '/cht/save-user-data/', { token })).status).toBe(200)
+      expect((await api(b.server, '/cht/api/user/profile/', { token })).status).toBe(429)
+      b.server.unban()
+      expect((await api(b.server, '/cht/api/user/profile/', { token })).status).toBe(200)
+    } finally { await b.cleanup() }
+  })
   it('Q12: auth failures, media (R10) and the SSO page are not counted; sockets are not throttled; config is honoured', async () => {
-    const b = await boot({ throttle: { limit: 3, windowMs: 1000, banMs: 300 } })
+    const clock = manualClock()
+    const b = await boot({ throttle: { limit: 3, windowMs: 1000, banMs: 300 }, now: clock.now })
     try {
       const u = await member(b.server) // 2 counted (R1, R7)
       b.server.resetStats()
-      await sleep(1050)
+      clock.advance(1050)
       for (let i = 0; i < 10; i++) {
         expect((await api(b.server, '/cht/api/groups/', { token: 'bad' })).status).toBe(401)
         expect((await fetch(b.server.origin + '/cht/static/profiles/default.png')).status).toBe(200)
@@ -48,25 +62,25 @@ describe('§1.5 / Q12 throttle', () => {
       expect((await api(b.server, '/cht/api/groups/', { token: u.token })).status).toBe(429)
       expect((await fetch(b.server.origin + '/cht/static/profiles/default.png')).status).toBe(200)
       // sockets still work while banned
-      await sleep(10)
       const s = await connect(b.server, '/cht/ws/notifications/x/', { token: u.token })
       expect((await s.next()).online_count).toBe(1)
       s.close()
-      await sleep(350) // banMs elapsed
+      clock.advance(299)
+      expect((await api(b.server, '/cht/api/groups/', { token: u.token })).status).toBe(429)
+      clock.advance(1) // banMs elapsed
       expect((await api(b.server, '/cht/api/groups/', { token: u.token })).status).toBe(200)
     } finally { await b.cleanup() }
   })
   it('Q12: stats() reports the highest per-window count for a paced client', async () => {
-    const b = await boot({ throttle: false })
+    const clock = manualClock()
+    const b = await boot({ throttle: false, now: clock.now })
     try {
       const u = await member(b.server)
       b.server.resetStats()
-      for (let i = 0; i < 6; i++) { await api(b.server, '/cht/api/groups/', { token: u.token }); await sleep(120) }
-      const st = b.server.stats()
-      expect(st.restRequests).toBe(6)
-      expect(st.maxPerWindow).toBeGreaterThanOrEqual(6)
-      expect(st.maxPerWindow).toBeLessThanOrEqual(9)
-      expect(st.throttled).toBe(0)
+      clock.advance(1000)
+      for (let i = 0; i < 12; i++) { await api(b.server, '/cht/api/groups/', { token: u.token }); clock.advance(120) }
+      // 120 ms apart: at most 9 requests fall in any 1 s window (0, 120, … 960)
+      expect(b.server.stats()).toEqual({ restRequests: 12, throttled: 0, maxPerWindow: 9 })
     } finally { await b.cleanup() }
   })
 })

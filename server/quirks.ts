@@ -76,12 +76,27 @@ export function w2AvatarForReceiver(receiver: { usr_avatar: string | null }): st
 }
 
 /**
- * R3 ?type=PrivateGroup: `user_name` is chosen by comparing FIRST NAMES, so it is wrong when both parties share a
- * first name (the target then sees their own name).
+ * R3 ?type=PrivateGroup: `created_by`, `target_user` and `user_name` are DISPLAY NAMES ("<first> <last>"), never ids.
+ * `target_user` is null for a room whose target is gone. `user_name` picks the other party by comparing FIRST NAMES, so
+ * it is wrong when both parties share a first name (the target then sees their own name). A party who is gone → null
+ * (only `target_user: null` was observed; the other two follow it).
  */
-export function privateChatUserName<U extends NamedUser>(caller: U, creator: U, target: U): string {
-  const other = creator.first_name_fa === caller.first_name_fa ? target : creator
-  return spacedName(other)
+export function privateChatListNames<U extends NamedUser>(caller: U, creator: U | undefined, target: U | undefined) {
+  const other = creator && creator.first_name_fa === caller.first_name_fa ? target : creator
+  return {
+    created_by: creator ? spacedName(creator) : null,
+    target_user: target ? spacedName(target) : null,
+    user_name: other ? spacedName(other) : null,
+  }
+}
+
+/**
+ * W2: a `recipient` in any form but the canonical lowercase hyphenated one (production was seen failing on 32 hex)
+ * makes the server fail the SENDER's own echo with 1011 while the recipient is online — after the message was stored
+ * and broadcast to the room's other sockets (Q9: "stored but echo failed").
+ */
+export function w2EchoFailsForSender(recipientAsSent: string, recipientId: string, recipientOnline: boolean): boolean {
+  return recipientOnline && recipientAsSent !== recipientId
 }
 
 /** Q7: W1 stores under the group whose NAME equals the URL slug (not the slug!). */
@@ -108,20 +123,21 @@ export function nowMicros(): number {
   return us
 }
 
+/** Q5: Python's isoformat() — 6-digit microseconds, or none at all when they are zero ("Microseconds may be absent"). */
 function isoParts(us: number, offsetMinutes: number): string {
   const ms = Math.floor(us / 1000)
   const d = new Date(ms + offsetMinutes * 60_000)
   const base = d.toISOString().slice(0, 19)
-  const micro = String(us % 1_000_000).padStart(6, '0')
-  return `${base}.${micro}`
+  const micros = us % 1_000_000
+  return micros === 0 ? base : `${base}.${String(micros).padStart(6, '0')}`
 }
 
-/** Q5: REST timestamps are UTC ISO-8601 with `Z` and 6-digit microseconds. */
+/** Q5: REST timestamps are UTC ISO-8601 with `Z` (DRF turns "+00:00" into "Z"). */
 export function utcTimestamp(us: number): string {
   return isoParts(us, 0) + 'Z'
 }
 
-/** Q5: W1 frames carry Tehran local time (+03:30, no DST since 2022) with microseconds. */
+/** Q5: W1 frames carry Tehran local time (+03:30, no DST since 2022). */
 export function tehranTimestamp(us: number): string {
   return isoParts(us, 210) + '+03:30'
 }
@@ -167,9 +183,19 @@ export function decodeStrictBase64(input: string): Buffer | null {
   return Buffer.from(s, 'base64')
 }
 
-/** W1/W2: only the extension of `filename` is kept; the original name is lost. */
+/**
+ * W1/W2/R10: only the extension of `filename` is kept, EXACTLY as sent, case included ("report.PDF" → ".PDF"): Python's
+ * os.path.splitext on the name (the last dot after the last "/"; leading dots do not count; no dot → no extension),
+ * then Django's get_valid_filename on the stored name (spaces → "_", anything outside [-\w.] dropped).
+ */
 export function keptExtension(filename: string): string {
-  const base = filename.split(/[\\/]/).pop() ?? ''
-  const m = /(\.[A-Za-z0-9]{1,10})$/.exec(base)
-  return m ? m[1].toLowerCase() : ''
+  const base = (filename.split('/').pop() ?? '').replace(/^\.+/, '')
+  const dot = base.lastIndexOf('.')
+  if (dot < 0) return ''
+  return base.slice(dot).trim().replace(/ /g, '_').replace(/[^\p{L}\p{N}_.-]/gu, '')
+}
+
+/** R5/R9/W1/W2: a stored file's URL path, percent-encoded like Django's FieldFile.url (filepath_to_uri). */
+export function mediaPath(rel: string): string {
+  return '/cht/media/' + rel.split('/').map(encodeURIComponent).join('/')
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { UTC_TS_RE, UUID_RE, api, boot, makeGroup, member, type Booted } from './testkit'
+import { UTC_TS_RE, UUID_RE, api, boot, connect, handshakeStatus, makeGroup, member, type Booted } from './testkit'
 
 let b: Booted
 beforeAll(async () => { b = await boot() })
@@ -132,6 +132,29 @@ describe('§1.2 bootstrap order', () => {
   })
 })
 
+describe('§1.2 Recovering an interrupted bootstrap', () => {
+  it('§1.2 interrupted bootstrap: R1 without R7 locks every later R1 into 500 HTML (token update sticks) until R7 runs once', async () => {
+    const { id, token } = b.server.createUser({ firstNameFa: 'قفل', lastNameFa: 'شده' })
+    expect((await api(b.server, '/cht/save-user-data/', { token })).json).toEqual({ message: 'User data created successfully.' })
+    // R7 never ran (dropped connection): the same token and a new one both get 500 HTML, again and again
+    const newer = b.server.issueToken(id)
+    for (const t of [token, token, newer, newer]) {
+      const r1 = await api(b.server, '/cht/save-user-data/', { token: t })
+      expect(r1.status).toBe(500)
+      expect(r1.headers.get('content-type')).toMatch(/^text\/html/)
+    }
+    // …yet each of those R1s recorded its token: the latest one opens sockets, the older one no longer does (1.3)
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/lobby/', { token: newer })).toBe('open')
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/lobby/', { token })).toBe('HTTP 403')
+    // the recovery: R7 once, then R1 answers 200 again (PROTOCOL: "call R7, then R1 again")
+    expect((await api(b.server, '/cht/api/user/profile/', { token: newer })).json.message).toBe('New Profile Created')
+    for (const t of [newer, token]) {
+      const r1 = await api(b.server, '/cht/save-user-data/', { token: t })
+      expect([r1.status, r1.json]).toEqual([200, { message: 'User data updated successfully.' }])
+    }
+  })
+})
+
 describe('R2 create group', () => {
   it('R2: 201 shape, created_by without a space, creator is a member', async () => {
     const u = await member(b.server, { firstNameFa: 'سینا', lastNameFa: 'نوری' })
@@ -245,7 +268,8 @@ describe('R5 group chat', () => {
     })
     expect(r.json.messages).toEqual([
       { id: expect.any(Number), content: 'سلام', timestamp: '2025-11-24T16:00:00.123456Z', user_id: owner.id, user_name: 'پویا مرادی', avatar: '/cht/media/https%3A/sso.example.com/a/p.png', group: g.id, file: null },
-      { id: expect.any(Number), content: '', timestamp: '2025-11-24T16:00:01.000000Z', user_id: owner.id, user_name: 'پویا مرادی', avatar: '/cht/media/https%3A/sso.example.com/a/p.png', group: g.id, file: '/cht/media/static/files/123456.png' },
+      // Q5: Python's isoformat() drops zero microseconds
+      { id: expect.any(Number), content: '', timestamp: '2025-11-24T16:00:01Z', user_id: owner.id, user_name: 'پویا مرادی', avatar: '/cht/media/https%3A/sso.example.com/a/p.png', group: g.id, file: '/cht/media/static/files/123456.png' },
     ])
     expect(r.json.messages[0].timestamp).toMatch(UTC_TS_RE)
     const ids = r.json.all_users.map((u: any) => u.id)
@@ -346,7 +370,7 @@ describe('R8 / R9 one-to-one', () => {
     expect(again.json.message).toBe('گروه قبلاً وجود داشته است.')
     expect(again.json.private_chat_id).toBe(name)
     const list = await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: c.token })
-    expect(list.json).toEqual([{ id: room.id, name, slug: name, created_by: 'نیما یوشیج', target_user: c.id, members_count: 2, user_name: 'نیما یوشیج' }])
+    expect(list.json).toEqual([{ id: room.id, name, slug: name, created_by: 'نیما یوشیج', target_user: 'سهراب سپهری', members_count: 2, user_name: 'نیما یوشیج' }])
     const r9 = await api(b.server, `/cht/api/private-chat/${name.toUpperCase().replace('PRIVATECHAT', 'privatechat')}/`, { token: c.token })
     expect(r9.status).toBe(200)
     expect(r9.json).toEqual({
@@ -366,6 +390,41 @@ describe('R8 / R9 one-to-one', () => {
     expect([forbidden.status, forbidden.json]).toEqual([403, { error: 'You are not a member of this private chat group.' }])
     const unknown = await api(b.server, '/cht/api/private-chat/privatechat_nope/', { token: a.token })
     expect([unknown.status, unknown.json]).toEqual([404, ENVELOPE(404, 'Not found.')])
+  })
+  it('R3 ?type=PrivateGroup: created_by, target_user and user_name are display names, never ids (both parties)', async () => {
+    const a = await member(b.server, { firstNameFa: 'پروین', lastNameFa: 'اعتصامی' })
+    const c = await member(b.server, { firstNameFa: 'Omar', lastNameFa: 'Khayyam' })
+    const room = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id as string
+    const s = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    s.send({ message: 'سلام', recipient: c.id }) // W2: the first text creates the room (creator a, target c)
+    await s.next()
+    s.close()
+    const id = (await api(b.server, `/cht/api/private-chat/${room}/`, { token: a.token })).json.private_group.id
+    const item = { id, name: room, slug: room, created_by: 'پروین اعتصامی', target_user: 'Omar Khayyam', members_count: 2 }
+    expect((await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: a.token })).json).toEqual([{ ...item, user_name: 'Omar Khayyam' }])
+    expect((await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: c.token })).json).toEqual([{ ...item, user_name: 'پروین اعتصامی' }])
+  })
+  it('R3 ?type=PrivateGroup: target_user is null for a room whose target is gone; R9 still answers the creator', async () => {
+    const a = await member(b.server, { firstNameFa: 'مانده', lastNameFa: 'هنوز' })
+    const gone = await member(b.server, { firstNameFa: 'رفته', lastNameFa: 'دیگر' })
+    const room = (await api(b.server, `/cht/api/privatechat/${gone.id}/`, { token: a.token })).json.private_chat_id as string
+    const s = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    s.send({ message: 'هستی؟', recipient: gone.id })
+    await s.next()
+    s.close()
+    // The account is deleted on the server: the room's target becomes NULL (production's SET_NULL).
+    const { serverContext } = await import('./index')
+    const store = serverContext(b.server).store
+    store.run('UPDATE groups SET target_user = NULL WHERE target_user = ?', gone.id)
+    store.run('DELETE FROM profiles WHERE user_id = ?', gone.id)
+    store.run('DELETE FROM users WHERE id = ?', gone.id)
+    const list = await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: a.token })
+    expect(list.json).toEqual([{ id: expect.stringMatching(UUID_RE), name: room, slug: room, created_by: 'مانده هنوز', target_user: null, members_count: 2, user_name: null }])
+    const r9 = await api(b.server, `/cht/api/private-chat/${room}/`, { token: a.token })
+    expect(r9.status).toBe(200)
+    expect(r9.json.private_group.members).toEqual([{ id: a.id }])
+    expect(r9.json.private_group.private_with).toBeNull()
+    expect(r9.json.private_group.messages.map((m: any) => m.content)).toEqual(['هستی؟'])
   })
   it('R3 PrivateGroup: user_name is wrong when both parties share a first name (documented bug)', async () => {
     const a = await member(b.server, { firstNameFa: 'محمد', lastNameFa: 'اول' })
@@ -401,3 +460,14 @@ function rawGet(origin: string, path: string, headers: Record<string, string>): 
     req.end()
   })
 }
+
+describe('Q5 timestamps', () => {
+  it('Q5: microseconds are printed with 6 digits, and left out entirely when they are zero (Python isoformat)', async () => {
+    const { tehranTimestamp, utcTimestamp } = await import('./quirks')
+    expect(utcTimestamp(1764000000000001)).toBe('2025-11-24T16:00:00.000001Z')
+    expect(utcTimestamp(1764000001000000)).toBe('2025-11-24T16:00:01Z')
+    expect(tehranTimestamp(1764000000123456)).toBe('2025-11-24T19:30:00.123456+03:30')
+    expect(tehranTimestamp(1764000001000000)).toBe('2025-11-24T19:30:01+03:30')
+    for (const ts of ['2025-11-24T16:00:01Z', '2025-11-24T19:30:01+03:30']) expect(Date.parse(ts)).toBe(1764000001000)
+  })
+})

@@ -10,9 +10,10 @@ import {
 import { createGroup, ensureProfile, registerFromSso } from './model'
 import { defaultAvatarPng } from './png'
 import {
-  R8_CREATED, R8_EXISTS, addMemberMessage, deriveSlug, joinedName, mangledAvatar, normalizeUuid, privateChatUserName,
-  privateRoomName, removeMemberMessage, spacedName, utcTimestamp,
+  R8_CREATED, R8_EXISTS, addMemberMessage, deriveSlug, joinedName, mangledAvatar, mediaPath, normalizeUuid,
+  privateChatListNames, removeMemberMessage, spacedName, utcTimestamp,
 } from './quirks'
+import { resolvePairRoom } from './rooms'
 
 /** An unhandled exception on the production server → Django's HTML 500 page (§1.4). */
 class Crash extends Error {
@@ -231,12 +232,12 @@ function r3Groups(r: Req): void {
   const user = requireUser(r)
   const store = r.ctx.store
   if (r.url.searchParams.get('type') === 'PrivateGroup') {
+    // Q6: every room of a pair is listed (two after the race), each under its own slug.
     const out = store.privateRoomsOf(user.id).map((g) => {
-      const creator = store.user(g.created_by)!
-      const target = store.user(g.target_user!)!
+      const names = privateChatListNames(user, store.user(g.created_by), g.target_user ? store.user(g.target_user) : undefined)
       return {
-        id: g.id, name: g.name, slug: g.slug, created_by: spacedName(creator), target_user: target.id,
-        members_count: 2, user_name: privateChatUserName(user, creator, target),
+        id: g.id, name: g.name, slug: g.slug, created_by: names.created_by, target_user: names.target_user,
+        members_count: 2, user_name: names.user_name,
       }
     })
     return sendJson(r.req, r.res, 200, out)
@@ -309,7 +310,7 @@ function r5GroupChat(r: Req): void {
     return {
       id: m.id, content: m.content, timestamp: utcTimestamp(m.created_us), user_id: m.user_id,
       user_name: u ? spacedName(u) : '', avatar: u ? mangledAvatar(u.usr_avatar) : null, group: group.id,
-      file: m.file ? `/cht/media/${m.file}` : null,
+      file: m.file ? mediaPath(m.file) : null,
     }
   })
   sendJson(r.req, r.res, 200, {
@@ -375,9 +376,8 @@ function r8PrivateChat(r: Req): void {
   if (!id) return sendFlat(r.req, r.res, 400, 'Invalid user ID format.')
   const target = store.user(id)
   if (!target) return notFound(r)
-  const existing = store.privateRoomForPair(caller.id, target.id)
   // Q6: before the room exists the name depends on (caller, target) order, and nothing is created.
-  const name = existing ? existing.name : privateRoomName(caller.id, target.id)
+  const { existing, name } = resolvePairRoom(store, caller, target)
   sendJson(r.req, r.res, existing ? 200 : 201, {
     private_chat_id: name,
     message: existing ? R8_EXISTS : R8_CREATED,
@@ -401,9 +401,10 @@ function r9PrivateHistory(r: Req): void {
   const avatar = (id: string | null) => (id ? users.get(id)?.usr_avatar ?? null : null)
   // Q5b: absolute file URLs built from the Host header, always http:// (production sits behind a TLS proxy).
   const host = r.req.headers.host ?? '127.0.0.1'
-  const otherId = room.created_by === me ? room.target_user! : room.created_by
-  const other = users.get(otherId)
-  const memberIds = [...new Set([room.created_by, room.target_user!])]
+  const otherId = room.created_by === me ? room.target_user : room.created_by
+  const other = otherId ? users.get(otherId) : undefined
+  // R3: a room's target can be gone (target_user null): the room then has one member and nobody to chat with.
+  const memberIds = [...new Set([room.created_by, room.target_user].filter((id): id is string => id !== null))]
   sendJson(r.req, r.res, 200, {
     private_group: {
       id: room.id, name: room.name, slug: room.slug,
@@ -412,9 +413,9 @@ function r9PrivateHistory(r: Req): void {
         id: m.id, content: m.content, timestamp: utcTimestamp(m.created_us),
         sender: m.user_id, sender_full_name: name(m.user_id), sender_avatar: avatar(m.user_id),
         recipient: m.recipient, recipient_full_name: name(m.recipient), recipient_avatar: avatar(m.recipient),
-        file: m.file ? `http://${host}/cht/media/${m.file}` : null, pvgroup: room.id,
+        file: m.file ? `http://${host}${mediaPath(m.file)}` : null, pvgroup: room.id,
       })),
-      private_with: { id: otherId, full_name: other ? spacedName(other) : '', avatar: other?.usr_avatar ?? null },
+      private_with: other ? { id: other.id, full_name: spacedName(other), avatar: other.usr_avatar } : null,
     },
   })
 }

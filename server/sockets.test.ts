@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is asserted structurally in tests */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEHRAN_TS_RE, api, boot, connect, handshakeStatus, makeGroup, member, sleep, type Booted, type Sock } from './testkit'
+import { DAPHNE_SOCKET_TIMEOUTS, serverContext } from './index'
+import { TEHRAN_TS_RE, api, boot, connect, handshakeStatus, makeGroup, member, type Booted, type Sock } from './testkit'
 
 let b: Booted
 beforeAll(async () => { b = await boot() })
@@ -37,6 +38,23 @@ describe('§1.3 socket authentication', () => {
     expect((await api(b.server, '/cht/api/groups/', { token: u.token })).status).toBe(200)
     const fresh = b.server.createUser({ firstNameFa: 'x', lastNameFa: 'y' })
     expect(await handshakeStatus(b.server, '/cht/ws/chat/x/', { token: fresh.token })).toBe('HTTP 403')
+  })
+  it('1.1 / 1.3: when the SSO forgets a token (session expired) REST answers 401 and handshakes 403; open sockets stay', async () => {
+    const u = await member(b.server)
+    await makeGroup(b.server, u.token, 'expiry_room')
+    const open = await connect(b.server, '/cht/ws/chat/expiry_room/', { token: u.token })
+    b.server.endSession(u.token)
+    const r = await api(b.server, '/cht/save-user-data/', { token: u.token })
+    expect([r.status, r.json.error]).toEqual([401, 'Invalid token.'])
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/expiry_room/', { token: u.token })).toBe('HTTP 403')
+    open.send({ message: 'still open' })
+    expect((await open.next()).message).toBe('still open')
+    open.close()
+    // signing in again = a new SSO session, then R1 → R7 as always
+    const fresh = b.server.issueToken(u.id)
+    expect((await api(b.server, '/cht/save-user-data/', { token: fresh })).status).toBe(200)
+    expect(await handshakeStatus(b.server, '/cht/ws/chat/expiry_room/', { token: fresh })).toBe('open')
+    expect(() => b.server.endSession('nope')).toThrow(/no such SSO session/)
   })
   it('§3: path segments must match \\w+ (hyphen, dot) and unknown socket routes → HTTP 500', async () => {
     const u = await member(b.server)
@@ -111,7 +129,7 @@ describe('W1 group socket', () => {
     const bySlug2 = await connect(b.server, '/cht/ws/chat/q7_slug/', { token: a.token })
     bySlug.send({ message: 'lost' })
     expect(await bySlug.closed()).toBe(1011)
-    await sleep(100)
+    await bySlug2.flush()
     expect(bySlug2.frames).toEqual([])
     expect(bySlug2.closeCode).toBeNull()
     const byName = await connect(b.server, '/cht/ws/chat/q7_name/', { token: a.token })
@@ -132,7 +150,7 @@ describe('W1 group socket', () => {
     const fa = await sa.next()
     const fc = await sc.next()
     expect(Object.keys(fa)).toEqual(['message', 'file', 'filename', 'user_name', 'avatar_url', 'timestamp'])
-    expect(fa.file).toMatch(/^\/cht\/media\/static\/files\/\d{6}\.png$/)
+    expect(fa.file).toMatch(/^\/cht\/media\/static\/files\/\d{6}\.PNG$/) // R10: the extension's case is kept
     expect(fa.filename).toBe(fa.file.replace('/cht/media/', ''))
     expect(fa.message).toBe('')
     expect(fa.user_name).toBe('Alice Sender')
@@ -168,43 +186,115 @@ describe('W1 group socket', () => {
 })
 
 describe('W2 one-to-one socket', () => {
-  it('W2 / Q6: lazy room creation by the first text, R8 asymmetry then convergence, race into the canonical room', async () => {
+  it('W2 / Q6: lazy room creation by the first text; R8 asymmetric before, then the same room for both', async () => {
     const a = await member(b.server, { firstNameFa: 'فرزانه', lastNameFa: 'راد', avatarUrl: 'https://x.example/f.png' })
     const c = await member(b.server, { firstNameFa: 'کامران', lastNameFa: 'شاد' })
+    const ab = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    const sa = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: a.token })
+    sa.send({ message: 'اولین پیام', recipient: c.id })
+    expect(await sa.next()).toEqual({ message: 'اولین پیام', sender: 'فرزانهراد', avatar_url: 'https://x.example/f.png', recipient: 'کامران شاد' })
+    // the room now exists under A's name: R8 answers it (200) for both
+    const r8c = await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })
+    expect([r8c.status, r8c.json.private_chat_id, r8c.json.message]).toEqual([200, ab, 'گروه قبلاً وجود داشته است.'])
+    const r8a = await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })
+    expect([r8a.status, r8a.json.private_chat_id]).toEqual([200, ab])
+    expect((await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: c.token })).json.map((g: any) => g.name)).toEqual([ab])
+    // both in the room: each hears the other; Q8 avatar is the receiver's own
+    const sc = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: c.token })
+    sc.send({ message: 'hello', recipient: a.id })
+    expect(await sa.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: 'https://x.example/f.png', recipient: 'فرزانه راد' })
+    expect(await sc.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: '/static/profiles/default.png', recipient: 'فرزانه راد' })
+    const r9 = await api(b.server, `/cht/api/private-chat/${ab}/`, { token: c.token })
+    expect(r9.json.private_group.messages.map((m: any) => [m.content, m.sender, m.recipient])).toEqual([
+      ['اولین پیام', a.id, c.id], ['hello', c.id, a.id],
+    ])
+    sa.close(); sc.close()
+  })
+  it('Q6 two-room race: both start before either room exists → two rooms, each with its own messages; R8 names the first for both', async () => {
+    const a = await member(b.server, { firstNameFa: 'آوا', lastNameFa: 'پیشرو' })
+    const c = await member(b.server, { firstNameFa: 'بردیا', lastNameFa: 'پسرو' })
+    // both open the chat (R8) before either room exists: two different names
     const ab = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
     const ba = (await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })).json.private_chat_id
     expect(ab).not.toBe(ba)
     const sa = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: a.token })
     const sc = await connect(b.server, `/cht/ws/private_chat/${ba}/`, { token: c.token })
-    sa.send({ message: 'اولین پیام', recipient: c.id })
-    const echo = await sa.next()
-    expect(echo).toEqual({ message: 'اولین پیام', sender: 'فرزانهراد', avatar_url: 'https://x.example/f.png', recipient: 'کامران شاد' })
-    await sleep(100)
-    expect(sc.frames).toEqual([]) // the other name's sockets hear nothing (Q6)
-    // the room now exists under A's name: R8 converges for both
-    const r8c = await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })
-    expect([r8c.status, r8c.json.private_chat_id, r8c.json.message]).toEqual([200, ab, 'گروه قبلاً وجود داشته است.'])
-    const r8a = await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })
-    expect([r8a.status, r8a.json.private_chat_id]).toEqual([200, ab])
-    const list = await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: c.token })
-    expect(list.json.map((g: any) => g.name)).toEqual([ab])
-    // race: C still on its own name → stored in the canonical room, broadcast only to C's name
-    sc.send({ message: 'from the stale room', recipient: a.id })
-    const own = await sc.next()
-    expect(own).toEqual({ message: 'from the stale room', sender: 'کامرانشاد', avatar_url: '/static/profiles/default.png', recipient: 'فرزانه راد' })
-    await sleep(100)
+    // both write at once: each first text creates the room its URL names
+    sa.send({ message: 'from A', recipient: c.id })
+    sc.send({ message: 'from C', recipient: a.id })
+    expect((await sa.next()).message).toBe('from A')
+    expect((await sc.next()).message).toBe('from C')
+    // neither hears the other: they sit in different rooms
+    await sa.flush(); await sc.flush()
+    expect([sa.frames.length, sc.frames.length]).toEqual([1, 1])
+    // each room holds its own message, and both parties may read both rooms
+    for (const who of [a, c]) {
+      expect((await api(b.server, `/cht/api/private-chat/${ab}/`, { token: who.token })).json.private_group.messages.map((m: any) => m.content)).toEqual(['from A'])
+      expect((await api(b.server, `/cht/api/private-chat/${ba}/`, { token: who.token })).json.private_group.messages.map((m: any) => m.content)).toEqual(['from C'])
+    }
+    // R3 lists both rooms of the pair for both, each under its own slug, creator → target as they were created
+    for (const who of [a, c]) {
+      const list = (await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: who.token })).json
+      expect(list.map((g: any) => [g.slug, g.created_by, g.target_user])).toEqual([
+        [ab, 'آوا پیشرو', 'بردیا پسرو'], [ba, 'بردیا پسرو', 'آوا پیشرو'],
+      ])
+    }
+    // R8 names the pair lookup's first room — the one created first (A's here) — for both
+    for (const [who, other] of [[a, c], [c, a]]) {
+      const r8 = await api(b.server, `/cht/api/privatechat/${other.id}/`, { token: who.token })
+      expect([r8.status, r8.json.private_chat_id]).toEqual([200, ab])
+    }
+    // the stale room keeps working as its own room until the client moves: nothing is lost, nothing merged
+    sc.send({ message: 'still in mine', recipient: a.id })
+    expect((await sc.next()).message).toBe('still in mine')
+    expect((await api(b.server, `/cht/api/private-chat/${ba}/`, { token: a.token })).json.private_group.messages.map((m: any) => m.content)).toEqual(['from C', 'still in mine'])
+    sa.close(); sc.close()
+  })
+  it('Q6: the second room is created even when the first already exists (the stale name from R8 before it existed)', async () => {
+    const a = await member(b.server)
+    const c = await member(b.server)
+    const ab = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    const ba = (await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })).json.private_chat_id
+    const sa = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: a.token })
+    sa.send({ message: 'first', recipient: c.id })
+    await sa.next()
+    // C never called R8 again: a file on its stale name fails (no room by that name yet), a text creates that room
+    const file = await connect(b.server, `/cht/ws/private_chat/${ba}/`, { token: c.token })
+    file.send({ file: 'QUJD', filename: 'a.txt', recipient: a.id })
+    expect(await file.closed()).toBe(1011)
+    const sc = await connect(b.server, `/cht/ws/private_chat/${ba}/`, { token: c.token })
+    sc.send({ message: 'late', recipient: a.id })
+    expect((await sc.next()).message).toBe('late')
+    await sa.flush()
     expect(sa.frames).toHaveLength(1)
-    // convergence: C joins the canonical room; both hear each other; Q8 avatar is the receiver's own
-    const sc2 = await connect(b.server, `/cht/ws/private_chat/${ab}/`, { token: c.token })
-    sc2.send({ message: 'hello', recipient: a.id })
-    expect(await sa.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: 'https://x.example/f.png', recipient: 'فرزانه راد' })
-    expect(await sc2.next()).toEqual({ message: 'hello', sender: 'کامرانشاد', avatar_url: '/static/profiles/default.png', recipient: 'فرزانه راد' })
-    const r9 = await api(b.server, `/cht/api/private-chat/${ab}/`, { token: c.token })
-    expect(r9.json.private_group.messages.map((m: any) => [m.content, m.sender, m.recipient])).toEqual([
-      ['اولین پیام', a.id, c.id], ['from the stale room', c.id, a.id], ['hello', c.id, a.id],
+    expect((await api(b.server, '/cht/api/groups/?type=PrivateGroup', { token: a.token })).json.map((g: any) => g.slug)).toEqual([ab, ba])
+    expect((await api(b.server, `/cht/api/privatechat/${a.id}/`, { token: c.token })).json.private_chat_id).toBe(ab)
+    sa.close(); sc.close()
+  })
+  it('W2: a 32-hex recipient fails the sender\'s own echo with 1011 while the recipient is online; the message is stored and delivered', async () => {
+    const a = await member(b.server)
+    const c = await member(b.server)
+    const room = (await api(b.server, `/cht/api/privatechat/${c.id}/`, { token: a.token })).json.private_chat_id
+    const hex = c.id.replace(/-/g, '')
+    // recipient offline: a 32-hex recipient is accepted and echoed
+    const sa = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    sa.send({ message: 'offline hex', recipient: hex })
+    expect((await sa.next()).message).toBe('offline hex')
+    // recipient online: stored and broadcast to the others, but the sender's socket gets 1011 instead of its echo
+    const sc = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: c.token })
+    sa.send({ message: 'online hex', recipient: hex })
+    expect((await sc.next()).message).toBe('online hex')
+    expect(await sa.closed()).toBe(1011)
+    expect(sa.frames).toHaveLength(1)
+    // hyphenated: the echo comes back as usual
+    const sa2 = await connect(b.server, `/cht/ws/private_chat/${room}/`, { token: a.token })
+    sa2.send({ message: 'online hyphenated', recipient: c.id })
+    expect((await sa2.next()).message).toBe('online hyphenated')
+    const r9 = await api(b.server, `/cht/api/private-chat/${room}/`, { token: a.token })
+    expect(r9.json.private_group.messages.map((m: any) => [m.content, m.recipient])).toEqual([
+      ['offline hex', c.id], ['online hex', c.id], ['online hyphenated', c.id],
     ])
-    expect((await api(b.server, `/cht/api/private-chat/${ba}/`, { token: c.token })).status).toBe(404)
-    sa.close(); sc.close(); sc2.close()
+    sa2.close(); sc.close()
   })
   it('W2 / Q8: file frame shape, stored with recipient = the room target, downloadable', async () => {
     const a = await member(b.server, { firstNameFa: 'Amir', lastNameFa: 'Creator' })
@@ -278,5 +368,79 @@ describe('W3 presence and robustness', () => {
     expect((await s4.next()).message).toBe('alive')
     expect((await api(b.server, '/cht/api/groups/', { token: a.token })).status).toBe(200)
     s4.close()
+  })
+})
+
+describe('R10 stored file names', () => {
+  it('R10: the extension is kept exactly as sent, case included; a name without a dot gets none', async () => {
+    const a = await member(b.server)
+    await makeGroup(b.server, a.token, 'r10_ext')
+    const s = await connect(b.server, '/cht/ws/chat/r10_ext/', { token: a.token })
+    const cases: Array<[string, RegExp, string]> = [
+      ['report.PDF', /^\/cht\/media\/static\/files\/\d{6}\.PDF$/, 'application/pdf'],
+      ['Photo.JpEg', /^\/cht\/media\/static\/files\/\d{6}\.JpEg$/, 'image/jpeg'],
+      ['archive.tar.Gz', /^\/cht\/media\/static\/files\/\d{6}\.Gz$/, 'application/octet-stream'],
+      ['README', /^\/cht\/media\/static\/files\/\d{6}$/, 'application/octet-stream'],
+      ['.bashrc', /^\/cht\/media\/static\/files\/\d{6}$/, 'application/octet-stream'],
+      ['notes.my draft', /^\/cht\/media\/static\/files\/\d{6}\.my_draft$/, 'application/octet-stream'],
+    ]
+    for (const [filename, url, type] of cases) {
+      const bytes = Buffer.from(`file ${filename}`)
+      s.send({ file: bytes.toString('base64'), filename })
+      const f = await s.next()
+      expect(f.file, filename).toMatch(url)
+      expect(f.filename).toBe(f.file.replace('/cht/media/', ''))
+      const dl = await fetch(b.server.origin + f.file)
+      expect([dl.status, dl.headers.get('content-type')], filename).toEqual([200, type])
+      expect(Buffer.from(await dl.arrayBuffer()).equals(bytes)).toBe(true)
+    }
+    // a Persian extension: the frame's `filename` is the stored name, `file` its percent-encoded URL (Django's url)
+    s.send({ file: Buffer.from('fa').toString('base64'), filename: 'گزارش.متن' })
+    const fa = await s.next()
+    expect(fa.filename).toMatch(/^static\/files\/\d{6}\.متن$/)
+    expect(fa.file).toBe('/cht/media/' + fa.filename.split('/').map(encodeURIComponent).join('/'))
+    expect(await (await fetch(b.server.origin + fa.file)).text()).toBe('fa')
+    const r5 = await api(b.server, '/cht/api/groups/r10_ext/chat/', { token: a.token })
+    expect(r5.json.messages.at(-1).file).toBe(fa.file)
+    s.close()
+  })
+})
+
+describe('§3 socket front-end timers (daphne)', () => {
+  it('§3: by default the server pings idle sockets like daphne: 20 s idle, 30 s to answer, closed after 24 h', () => {
+    expect(serverContext(b.server).socketTimeouts).toEqual(DAPHNE_SOCKET_TIMEOUTS)
+    expect(DAPHNE_SOCKET_TIMEOUTS).toEqual({ pingIntervalMs: 20_000, pongTimeoutMs: 30_000, maxAgeMs: 86_400_000 })
+  })
+  it('§3: an idle socket that answers pings stays up; one that does not is dropped without a close frame (1006)', async () => {
+    const t = await boot({ socketTimeouts: { pingIntervalMs: 40, pongTimeoutMs: 60, maxAgeMs: 60_000 } })
+    try {
+      const u = await member(t.server)
+      await makeGroup(t.server, u.token, 'idle')
+      const answers = await connect(t.server, '/cht/ws/chat/idle/', { token: u.token })
+      const silent = await connect(t.server, '/cht/ws/chat/idle/', { token: u.token, autoPong: false })
+      expect(await silent.closed()).toBe(1006)
+      expect(silent.pings).toBeGreaterThanOrEqual(1)
+      // five answered pings span more than the 60 ms pong timeout several times over
+      await answers.pinged(5)
+      expect(answers.closeCode).toBeNull()
+      answers.send({ message: 'still here' })
+      expect((await answers.next()).message).toBe('still here')
+      answers.close()
+    } finally { await t.cleanup() }
+  })
+  it('§3: every socket is closed (1000) when its maximum age is reached', async () => {
+    const t = await boot({ socketTimeouts: { pingIntervalMs: 60_000, pongTimeoutMs: 60_000, maxAgeMs: 100 } })
+    try {
+      const u = await member(t.server)
+      const s = await connect(t.server, '/cht/ws/notifications/aging/', { token: u.token })
+      expect(await s.closed()).toBe(1000)
+      expect(s.pings).toBe(0)
+    } finally { await t.cleanup() }
+  })
+  it('§3: socketTimeouts: false turns the timers off', async () => {
+    const t = await boot({ socketTimeouts: false })
+    try {
+      expect(serverContext(t.server).socketTimeouts).toBeNull()
+    } finally { await t.cleanup() }
   })
 })

@@ -1,15 +1,17 @@
 /** Sockets W1 (group), W2 (one-to-one) and W3 (presence) — PROTOCOL §3. */
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type RawData } from 'ws'
-import type { Ctx, LiveSocket } from './context'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { Ctx, LiveSocket, SocketTimeouts } from './context'
 import type { UserRow } from './db'
 import { parseCookies } from './http'
 import { saveMedia } from './model'
 import {
-  W1_FATAL_TYPES, decodeStrictBase64, fileFrameNameForReceiver, isSocketSegment, joinedName, keptExtension,
-  normalizeUuid, nowMicros, socketAvatar, spacedName, tehranTimestamp, w2AvatarForReceiver, w2FileSenderForReceiver,
+  W1_FATAL_TYPES, decodeStrictBase64, fileFrameNameForReceiver, isSocketSegment, joinedName, keptExtension, mediaPath,
+  normalizeUuid, nowMicros, socketAvatar, spacedName, tehranTimestamp, w2AvatarForReceiver, w2EchoFailsForSender,
+  w2FileSenderForReceiver,
 } from './quirks'
+import { roomForFile, roomForText } from './rooms'
 
 /** §3: any server-side error closes only the offending socket with 1011, no explanation. */
 class Fatal extends Error {}
@@ -51,7 +53,8 @@ export function attachSockets(ctx: Ctx, server: Server, maxPayload: number): Web
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       const kind = m[1] === 'chat' ? 'group' : m[1] === 'private_chat' ? 'private' : 'notifications'
-      const live: LiveSocket = { ws, kind, room: seg, user }
+      const touch = ctx.socketTimeouts ? daphneTimeouts(ws, ctx.socketTimeouts) : () => {}
+      const live: LiveSocket = { ws, kind, room: seg, user, touch }
       ctx.sockets.add(live)
       ws.on('error', () => {})
       ws.on('close', () => {
@@ -84,6 +87,34 @@ export function attachSockets(ctx: Ctx, server: Server, maxPayload: number): Web
   return wss
 }
 
+/**
+ * §3: daphne pings a socket idle (no frame either way) for pingIntervalMs; when the pong does not come within
+ * pongTimeoutMs the connection is dropped without a close frame (the client sees 1006); maxAgeMs after opening the
+ * socket is closed with 1000. Returns the function that marks outgoing frames as activity.
+ */
+function daphneTimeouts(ws: WebSocket, t: SocketTimeouts): () => void {
+  let pongDeadline: NodeJS.Timeout | null = null
+  const idle = setTimeout(() => {
+    if (ws.readyState !== ws.OPEN) return
+    ws.ping()
+    pongDeadline ??= setTimeout(() => ws.terminate(), t.pongTimeoutMs).unref()
+    idle.refresh()
+  }, t.pingIntervalMs).unref()
+  const maxAge = setTimeout(() => ws.close(1000), t.maxAgeMs).unref()
+  const touch = () => { idle.refresh() }
+  ws.on('message', touch)
+  ws.on('pong', () => {
+    if (pongDeadline) clearTimeout(pongDeadline)
+    pongDeadline = null
+  })
+  ws.once('close', () => {
+    clearTimeout(idle)
+    clearTimeout(maxAge)
+    if (pongDeadline) clearTimeout(pongDeadline)
+  })
+  return touch
+}
+
 function rawToString(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8')
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
@@ -95,7 +126,10 @@ function peers(ctx: Ctx, kind: LiveSocket['kind'], room: string): LiveSocket[] {
 }
 
 function send(s: LiveSocket, frame: unknown): void {
-  try { s.ws.send(JSON.stringify(frame)) } catch { /* a dropped peer never breaks the others */ }
+  try {
+    s.ws.send(JSON.stringify(frame))
+    s.touch()
+  } catch { /* a dropped peer never breaks the others */ }
 }
 
 function textOf(v: unknown): string {
@@ -140,7 +174,7 @@ function onGroupFrame(ctx: Ctx, live: LiveSocket, frame: Record<string, unknown>
     store.insertMessage({ group_id: group.id, user_id: sender.id, content: '', file: rel, recipient: null, created_us: us })
     for (const p of peers(ctx, 'group', live.room)) {
       send(p, {
-        message: '', file: `/cht/media/${rel}`, filename: rel,
+        message: '', file: mediaPath(rel), filename: rel,
         user_name: fileFrameNameForReceiver(p.user), // Q8: the RECEIVER's own name
         avatar_url: socketAvatar(sender.usr_avatar), timestamp: tehranTimestamp(us),
       })
@@ -167,39 +201,36 @@ function onPrivateFrame(ctx: Ctx, live: LiveSocket, frame: Record<string, unknow
   if (!recipientId) throw new Fatal('recipient is not a UUID')
   const recipient = store.user(recipientId)
   if (!recipient) throw new Fatal('unknown recipient')
-  const roomSlug = live.room.toLowerCase()
 
   if (hasMessage) {
     const content = textOf(frame.message)
-    // Q6: the room named by the URL, else an existing room of the pair under its canonical name, else create it.
-    let room = store.privateRoom(roomSlug) ?? store.privateRoomForPair(sender.id, recipient.id)
-    if (!room) {
-      room = store.insertGroup({
-        name: live.room, slug: roomSlug, type: 'private', created_by: sender.id, is_private_chat: true, target_user: recipient.id,
-      })
-    }
+    // Q6: stored in the room the URL names, created by this first text if missing (never the pair's other room).
+    const room = roomForText(store, live.room, sender, recipient)
     store.insertMessage({ group_id: room.id, user_id: sender.id, content, file: null, recipient: recipient.id, created_us: nowMicros() })
-    // Q6: broadcast only to the sockets of the URL's name (even when stored in the canonical room).
+    const recipientOnline = [...ctx.sockets].some((s) => s.user.id === recipient.id && s.ws.readyState === s.ws.OPEN)
+    const echoFails = w2EchoFailsForSender(String(frame.recipient), recipient.id, recipientOnline)
     for (const p of peers(ctx, 'private', live.room)) {
+      if (p === live && echoFails) continue
       send(p, {
         message: content, sender: joinedName(sender),
         avatar_url: w2AvatarForReceiver(p.user), // Q8: the receiver's own avatar
         recipient: spacedName(recipient),
       })
     }
+    if (echoFails) throw new Fatal('echo failed: recipient not hyphenated')
     return
   }
 
   // W2 file: the room must already exist (a file as the very first message fails).
-  const room = store.privateRoom(roomSlug) ?? store.privateRoomForPair(sender.id, recipient.id)
+  const room = roomForFile(store, live.room)
   if (!room) throw new Fatal('file before the room exists')
   const rel = storeFile(ctx, frame)
   // W2: files are always stored with recipient = the room's target user.
-  const target = store.user(room.target_user!) ?? recipient
+  const target = (room.target_user ? store.user(room.target_user) : undefined) ?? recipient
   store.insertMessage({ group_id: room.id, user_id: sender.id, content: '', file: rel, recipient: target.id, created_us: nowMicros() })
   for (const p of peers(ctx, 'private', live.room)) {
     send(p, {
-      type: 'chat_file', file: `/cht/media/${rel}`, filename: rel, recipientuser: joinedName(target),
+      type: 'chat_file', file: mediaPath(rel), filename: rel, recipientuser: joinedName(target),
       sender: w2FileSenderForReceiver(p.user), // Q8
       avatar_url: w2AvatarForReceiver(p.user), // Q8
     })

@@ -70,13 +70,15 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export const UTC_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 export const TEHRAN_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+03:30$/
 
-/** A socket that queues every received frame and its close code. */
+/** A socket that queues every received frame, counts the server's pings and keeps its close code. */
 export class Sock {
   frames: any[] = []
+  pings = 0
   closeCode: number | null = null
   private waiters: (() => void)[] = []
   constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => { this.frames.push(JSON.parse(d.toString())); this.wake() })
+    ws.on('ping', () => { this.pings++; this.wake() })
     ws.on('close', (code) => { this.closeCode = code; this.wake() })
     ws.on('error', () => {})
   }
@@ -95,19 +97,37 @@ export class Sock {
   next(ms = 5000): Promise<any> {
     return this.until(() => (this.frames.length > this.read ? this.frames[this.read++] : undefined), 'a frame', ms)
   }
+  /** Resolves once the server has pinged this socket `n` times in all. */
+  pinged(n: number, ms = 5000): Promise<number> {
+    return this.until(() => (this.pings >= n ? this.pings : undefined), `${n} pings`, ms)
+  }
   closed(ms = 5000): Promise<number> {
     return this.until(() => (this.closeCode === null ? undefined : this.closeCode), 'close', ms)
+  }
+  /**
+   * A round trip through the server (our ping, its pong). The server handles a socket's input in order and writes
+   * broadcasts synchronously, so once the pong is here every frame it meant for this socket before now has arrived:
+   * the way to show that a frame did NOT come, without a sleep.
+   */
+  flush(ms = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timeout waiting for a pong')), ms)
+      this.ws.once('pong', () => { clearTimeout(timer); resolve() })
+      this.ws.ping()
+    })
   }
   send(frame: unknown): void { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) }
   close(): void { this.ws.close() }
 }
 
 /** Opens a socket; resolves with a Sock once open, or rejects with `HTTP <status>` when the handshake is refused. */
-export function connect(server: RefServer, path: string, opts: { token?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Sock> {
+export function connect(server: RefServer, path: string, opts: {
+  token?: string; cookie?: string; headers?: Record<string, string>; autoPong?: boolean
+} = {}): Promise<Sock> {
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.token !== undefined) headers.authorization = opts.token
   if (opts.cookie !== undefined) headers.cookie = opts.cookie
-  const ws = new WebSocket(server.origin.replace(/^http/, 'ws') + path, { headers })
+  const ws = new WebSocket(server.origin.replace(/^http/, 'ws') + path, { headers, autoPong: opts.autoPong ?? true })
   return new Promise((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)); res.resume(); ws.terminate() })
     ws.on('error', (e) => reject(e))
@@ -125,4 +145,8 @@ export async function handshakeStatus(server: RefServer, path: string, opts: Par
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** A clock the test moves by hand (startServer's `now`): throttle windows and bans without waiting. */
+export function manualClock(start = 1_800_000_000_000): { now: () => number; advance(ms: number): void } {
+  let t = start
+  return { now: () => t, advance: (ms) => { t += ms } }
+}
