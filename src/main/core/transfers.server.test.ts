@@ -71,7 +71,7 @@ describe('sending files in a group (W1)', () => {
     await until(() => msg(alice, groupId, keys[0])?.status === 'sent', 20_000, 'own file settled')
     const mine = msg(alice, groupId, keys[0])!
     expect(mine.file!.name).toBe('Quarterly report.final.PDF')
-    expect(mine.file!.url).toMatch(new RegExp(`^${ts.origin}/cht/media/static/files/\\d{6}\\.pdf$`))
+    expect(mine.file!.url).toMatch(new RegExp(`^${ts.origin}/cht/media/static/files/\\d{6}\\.PDF$`)) // R10: case kept
     expect(mine.transfer).toBeUndefined()
     expect(mine.senderId).toBe(alice.me.id)
     // Byte-identical on the server (R10).
@@ -85,7 +85,7 @@ describe('sending files in a group (W1)', () => {
     await until(() => bob.client.engine!.messagesOf(groupId).some((m) => m.file?.url === mine.file!.url && m.senderId === alice.me.id), 20_000, 'attributed')
     const theirs = bob.client.engine!.messagesOf(groupId).filter((m) => m.file?.url === mine.file!.url)
     expect(theirs).toHaveLength(1)
-    expect(theirs[0]).toMatchObject({ own: false, senderName: alice.me.name, file: { name: expect.stringMatching(/^\d{6}\.pdf$/) } })
+    expect(theirs[0]).toMatchObject({ own: false, senderName: alice.me.name, file: { name: expect.stringMatching(/^\d{6}\.PDF$/) } })
     // Alice's own message keeps its name after her own re-reads too.
     expect(alice.client.engine!.messagesOf(groupId).filter((m) => m.file?.url === mine.file!.url).map((m) => m.file!.name)).toEqual(['Quarterly report.final.PDF'])
   })

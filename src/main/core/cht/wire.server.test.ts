@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import WebSocket from 'ws'
 import { startServer, type RefServer } from '../../../../server/index'
 import {
-  directHistoryFromR9, directsFromR3, directSocketUrl, errorFromResponse, fileFramePrefix, fileFrameSuffix,
+  directHistoryFromR9, roomsFromR3, directSocketUrl, errorFromResponse, fileFramePrefix, fileFrameSuffix,
   frameFromW1, frameFromW2, groupFromR2, groupHistoryFromR5, groupsFromR3, groupSocketUrl, memberChangeFromR4,
-  normalizeUuid, pendingDirectChatId, roomFromR8, savedUserFromR1, sessionUserFromR7, textFrameW1, textFrameW2,
+  normalizeUuid, roomFromR8, savedUserFromR1, sessionUserFromR7, textFrameW1, textFrameW2,
   usersFromR6, type LiveFrame,
 } from './wire'
 
@@ -146,12 +146,9 @@ describe('wire against the reference server', () => {
     const again = await call(ali, `api/privatechat/${bob.id}/`)
     expect(roomFromR8(ok(again), again.status)).toMatchObject({ room: first.room, existed: true })
 
-    // Bob is the target: R3 cannot name the peer by id, so the chat is pending until R9.
-    const [discovered] = directsFromR3(ok(await call(bob, 'api/groups/?type=PrivateGroup')), bob.id)
-    expect(discovered).toMatchObject({ id: pendingDirectChatId(first.room), room: first.room, kind: 'direct' })
-    expect(discovered.peerId).toBeUndefined()
-    const [started] = directsFromR3(ok(await call(ali, 'api/groups/?type=PrivateGroup')), ali.id)
-    expect(started).toMatchObject({ id: `direct:${normalizeUuid(bob.id)}`, peerId: normalizeUuid(bob.id) })
+    // R3 names people, never ids: both sides see the room by its slug; who is in it comes from R9 (Q6).
+    expect(roomsFromR3(ok(await call(bob, 'api/groups/?type=PrivateGroup')))).toEqual([{ room: first.room, title: expect.any(String) }])
+    expect(roomsFromR3(ok(await call(ali, 'api/groups/?type=PrivateGroup'))).map((r) => r.room)).toEqual([first.room])
 
     const h = directHistoryFromR9(ok(await call(bob, `api/private-chat/${first.room}/`)), { origin, meId: bob.id })
     expect(h.room).toBe(first.room)

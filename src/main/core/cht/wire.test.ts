@@ -5,11 +5,11 @@ import fc from 'fast-check'
 import { ChtError } from '../errors'
 import type { Message, User } from '../../../shared/model'
 import {
-  attachmentOf, avatarUrl, directChat, directHistoryFromR9, directoryOf, directsFromR3, directSocketUrl,
+  attachmentOf, avatarUrl, directChat, directHistoryFromR9, directoryOf, roomsFromR3, directSocketUrl,
   displayName, errorFromResponse, fileFrame, fileFramePrefix, fileFrameSuffix, fileNameFromUrl, fileUrl,
   frameFromW1, frameFromW2, groupFromR2, groupHistoryFromR5, groupsFromR3, groupSocketUrl, isImageName,
   isLiveGroup, isSocketSegment, memberChangeFromR4, mimeFromName, normalizeId, normalizeUuid, parseTimestamp,
-  pendingDirectChatId, previewOf, profilesFromR7, restBase, roomFromR8, savedUserFromR1, sessionUserFromR7,
+  previewOf, profilesFromR7, restBase, roomFromR8, savedUserFromR1, sessionUserFromR7,
   textFrameW1, textFrameW2, userFromProfile, userFromR5Member, userFromR6, usersFromR5AllUsers, usersFromR6,
 } from './wire'
 
@@ -477,25 +477,18 @@ describe('chats (R2, R3, R8)', () => {
     expect(chtCode(() => groupsFromR3({ error: 'x' }))).toBe('bad-response')
   })
 
-  it('R3 ?type=PrivateGroup: peer = target_user unless that is me; then the id is pending until R9', () => {
+  it('R3 ?type=PrivateGroup: rooms by slug only — the people in them are display names, never ids (R3, Q6)', () => {
     const room1 = 'privatechat_' + '1'.repeat(32)
     const room2 = 'privatechat_' + '2'.repeat(32)
     const body = [
-      { id: CAROL, name: room1, slug: room1, created_by: 'علی رضایی', target_user: BOB.replaceAll('-', ''), members_count: 2, user_name: 'Bob B' },
-      { id: CAROL, name: room2, slug: room2, created_by: 'Carol C', target_user: ME, members_count: 2, user_name: 'Carol C' },
+      { id: CAROL, name: room1, slug: room1, created_by: 'علی رضایی', target_user: 'Bob B', members_count: 2, user_name: 'Bob B' },
+      { id: CAROL, name: room2, slug: room2, created_by: 'Carol C', target_user: null, members_count: 2, user_name: null },
+      { id: CAROL, name: room1, slug: room1, created_by: 'x', target_user: 'y' },
       { id: CAROL, name: 'bad-room', slug: 'bad-room', target_user: BOB },
       7,
     ]
-    const [a, b, ...rest] = directsFromR3(body, ME_PLAIN)
-    expect(rest).toEqual([])
-    expect(a).toEqual({ id: `direct:${BOB}`, kind: 'direct', title: 'Bob B', room: room1, peerId: BOB, live: true, unread: 0, createdBy: 'علی رضایی', membersCount: 2 })
-    expect(b.id).toBe(pendingDirectChatId(room2))
-    expect(b.peerId).toBeUndefined()
-    expect(b.title).toBe('Carol C') // user_name: a fallback title only
-    // Q2: with a directory the peer's real name wins over user_name (wrong on first-name collisions).
-    const dir = directoryOf([{ id: BOB, name: 'Bob Builder', isSuperuser: false, avatarUrl: 'https://sso/b.png' }])
-    expect(directsFromR3(body, ME, dir)[0]).toMatchObject({ title: 'Bob Builder', avatarUrl: 'https://sso/b.png' })
-    expect(chtCode(() => directsFromR3({}, ME))).toBe('bad-response')
+    expect(roomsFromR3(body)).toEqual([{ room: room1, title: 'Bob B' }, { room: room2, title: room2 }])
+    expect(chtCode(() => roomsFromR3({}))).toBe('bad-response')
   })
 
   it('directChat builds the stable direct:<peer> chat', () => {
@@ -515,13 +508,14 @@ describe('chats (R2, R3, R8)', () => {
   it('property: list readers never throw on arrays of hostile items; top-level junk → bad-response only', () => {
     fc.assert(
       fc.property(fc.array(anything, { maxLength: 6 }), anything, (items, top) => {
-        for (const c of [...groupsFromR3(items), ...directsFromR3(items, ME)]) {
+        for (const r of roomsFromR3(items)) expect(r.room).toMatch(/^\w+$/)
+        for (const c of groupsFromR3(items)) {
           expect(c.id).toMatch(/^(group|direct):[^\s]+$/)
           expect(c.id.length).toBeLessThanOrEqual(200)
           expect(UNSAFE_NAME.test(c.title)).toBe(false)
         }
         for (const f of [
-          () => groupsFromR3(top), () => directsFromR3(top, ME), () => groupFromR2(top), () => roomFromR8(top, 200),
+          () => groupsFromR3(top), () => roomsFromR3(top), () => groupFromR2(top), () => roomFromR8(top, 200),
           () => usersFromR6(top, ORIGIN), () => sessionUserFromR7(top, ORIGIN), () => profilesFromR7(top, ORIGIN),
           () => savedUserFromR1(top), () => memberChangeFromR4(top, ORIGIN),
         ]) {

@@ -544,55 +544,6 @@ export function groupsFromR3(body: unknown, _origin?: string): Chat[] {
   return out
 }
 
-/** Temporary ChatId of a one-to-one chat whose peer is not known yet (room names are never UUIDs, so no clash). */
-export function pendingDirectChatId(room: string): ChatId {
-  return `direct:${room}`
-}
-
-/**
- * R3 `?type=PrivateGroup` → my one-to-one chats (deduplicated by room), `live` (rooms are socket segments).
- * The peer is `target_user` when that is not me: id `direct:<peerId>`. When *I* am the target — the chat was
- * started by somebody else, the very case R3 polling exists for — R3 names the creator only by `created_by`
- * "first last", so `peerId` is left undefined, the id is pendingDirectChatId(room), and the caller resolves the
- * peer with R9 (`private_with.id`, see directHistoryFromR9) and re-keys the chat.
- * Title: the directory's name for the peer (Q2) when given, else R3 `user_name` — wrong when both parties share
- * a first name, so a fallback only.
- */
-export function directsFromR3(body: unknown, meId: string, directory?: ReadonlyMap<string, User>): Chat[] {
-  if (!Array.isArray(body)) throw bad('R3: not a list')
-  const me = normalizeUuid(meId) ?? meId
-  const out: Chat[] = []
-  const seen = new Set<string>()
-  for (const item of body) {
-    const o = asObj(item)
-    if (!o) continue
-    const slug = get(o, 'slug')
-    const name = get(o, 'name')
-    const room = isSocketSegment(slug) ? slug : isSocketSegment(name) ? name : undefined
-    if (!room || seen.has(room)) continue
-    seen.add(room)
-    const target = normalizeUuid(get(o, 'target_user'))
-    const peerId = target !== undefined && target !== me ? target : undefined
-    const known = peerId === undefined ? undefined : directory?.get(peerId)
-    const c: Chat = {
-      id: peerId === undefined ? pendingDirectChatId(room) : directChatId(peerId),
-      kind: 'direct',
-      title: known?.name || nameOf(get(o, 'user_name')) || room,
-      room,
-      live: true,
-      unread: 0,
-    }
-    if (peerId !== undefined) c.peerId = peerId
-    if (known?.avatarUrl) c.avatarUrl = known.avatarUrl
-    const createdBy = nameOf(get(o, 'created_by'))
-    if (createdBy) c.createdBy = createdBy
-    const n = count(get(o, 'members_count'))
-    if (n !== undefined) c.membersCount = n
-    out.push(c)
-  }
-  return out
-}
-
 /** One room of R3 `?type=PrivateGroup`: only its slug identifies it — the people in it are named, never id'd. */
 export interface R3Room {
   room: string
