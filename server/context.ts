@@ -34,7 +34,17 @@ export interface Ctx {
   limiter: Limiter
 }
 
-export interface Stats { restRequests: number; throttled: number; maxPerWindow: number }
+export interface Stats {
+  restRequests: number
+  throttled: number
+  maxPerWindow: number
+  /** Served requests per route id ('R1' … 'R9'): what a client really asked for (idle-churn tests). */
+  routes: Record<string, number>
+  /** Socket handshakes accepted. */
+  socketsOpened: number
+}
+
+const emptyStats = (): Stats => ({ restRequests: 0, throttled: 0, maxPerWindow: 0, routes: {}, socketsOpened: 0 })
 
 /**
  * §1.5 (Q12): per-IP sliding window; the (limit+1)-th counted request in the window is refused and bans the IP.
@@ -44,7 +54,7 @@ export class Limiter {
   private hits = new Map<string, number[]>()
   private bans = new Map<string, number>()
   private statWindow: number[] = []
-  stats: Stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
+  stats: Stats = emptyStats()
 
   constructor(private cfg: ThrottleConfig | null, private now: () => number = Date.now) {}
 
@@ -89,7 +99,7 @@ export class Limiter {
   }
 
   reset(): void {
-    this.stats = { restRequests: 0, throttled: 0, maxPerWindow: 0 }
+    this.stats = emptyStats()
     this.statWindow = []
   }
 

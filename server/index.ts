@@ -150,7 +150,7 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     endSession(token) {
       if (!store.removeSession(token)) throw new Error('no such SSO session')
     },
-    stats: () => ({ ...ctx.limiter.stats }),
+    stats: () => ({ ...ctx.limiter.stats, routes: { ...ctx.limiter.stats.routes } }),
     resetStats: () => ctx.limiter.reset(),
     dropSockets,
     unban: () => ctx.limiter.unban(),

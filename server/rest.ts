@@ -45,18 +45,18 @@ interface Req {
 
 type Handler = (r: Req) => Promise<void> | void
 
-interface Route { re: RegExp; method: 'GET' | 'POST'; handler: Handler }
+interface Route { id: string; re: RegExp; method: 'GET' | 'POST'; handler: Handler }
 
 const ROUTES: Route[] = [
-  { re: /^\/cht\/save-user-data\/$/, method: 'GET', handler: r1SaveUserData },
-  { re: /^\/cht\/api\/groups\/create\/$/, method: 'POST', handler: r2CreateGroup },
-  { re: /^\/cht\/api\/groups\/$/, method: 'GET', handler: r3Groups },
-  { re: /^\/cht\/api\/group_chat\/([^/]+)\/$/, method: 'POST', handler: r4Members },
-  { re: /^\/cht\/api\/groups\/([^/]+)\/chat\/$/, method: 'GET', handler: r5GroupChat },
-  { re: /^\/cht\/api\/users-info\/$/, method: 'GET', handler: r6UsersInfo },
-  { re: /^\/cht\/api\/user\/profile\/$/, method: 'GET', handler: r7Profile },
-  { re: /^\/cht\/api\/privatechat\/([^/]+)\/$/, method: 'GET', handler: r8PrivateChat },
-  { re: /^\/cht\/api\/private-chat\/([^/]+)\/$/, method: 'GET', handler: r9PrivateHistory },
+  { id: 'R1', re: /^\/cht\/save-user-data\/$/, method: 'GET', handler: r1SaveUserData },
+  { id: 'R2', re: /^\/cht\/api\/groups\/create\/$/, method: 'POST', handler: r2CreateGroup },
+  { id: 'R3', re: /^\/cht\/api\/groups\/$/, method: 'GET', handler: r3Groups },
+  { id: 'R4', re: /^\/cht\/api\/group_chat\/([^/]+)\/$/, method: 'POST', handler: r4Members },
+  { id: 'R5', re: /^\/cht\/api\/groups\/([^/]+)\/chat\/$/, method: 'GET', handler: r5GroupChat },
+  { id: 'R6', re: /^\/cht\/api\/users-info\/$/, method: 'GET', handler: r6UsersInfo },
+  { id: 'R7', re: /^\/cht\/api\/user\/profile\/$/, method: 'GET', handler: r7Profile },
+  { id: 'R8', re: /^\/cht\/api\/privatechat\/([^/]+)\/$/, method: 'GET', handler: r8PrivateChat },
+  { id: 'R9', re: /^\/cht\/api\/private-chat\/([^/]+)\/$/, method: 'GET', handler: r9PrivateHistory },
 ]
 
 let defaultAvatar: Buffer | null = null
@@ -133,6 +133,7 @@ export async function handleCht(ctx: Ctx, req: IncomingMessage, res: ServerRespo
     return true
   }
 
+  ctx.limiter.stats.routes[route.id] = (ctx.limiter.stats.routes[route.id] ?? 0) + 1
   if (method !== route.method) {
     drain(req)
     sendEnvelope(req, res, 405, `Method "${method}" not allowed.`)

@@ -52,6 +52,7 @@ export function attachSockets(ctx: Ctx, server: Server, maxPayload: number): Web
     if (!user || user.socket_token !== token) return rejectHandshake(socket, 403)
 
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ctx.limiter.stats.socketsOpened++
       const kind = m[1] === 'chat' ? 'group' : m[1] === 'private_chat' ? 'private' : 'notifications'
       const touch = ctx.socketTimeouts ? daphneTimeouts(ws, ctx.socketTimeouts) : () => {}
       const live: LiveSocket = { ws, kind, room: seg, user, touch }

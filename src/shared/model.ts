@@ -102,7 +102,7 @@ export interface ConnectionState {
    * sign-in of this user (PROTOCOL 1.3), "reconnect" takes it back; 'session-expired' — sign in again (nothing is
    * lost: the outbox waits for the same user).
    */
-  reason?: 'other-device' | 'session-expired' | 'auth'
+  reason?: 'other-device' | 'session-expired'
   /** Epoch ms of the next attempt while offline/throttled. */
   retryAt?: number
 }

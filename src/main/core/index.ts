@@ -37,7 +37,7 @@ export interface ChatClientOptions {
   socket?: ChatEngineOptions['socketOptions']
   listPollMs?: number
   /**
-   * A restored session waits a random time up to this before its first request (default 8 s): after a power cut
+   * A restored session waits a random time up to this before its first request (default 20 s): after a power cut
    * an office's clients all start at once behind one IP (PROTOCOL 1.5, issue 11). The stored chats show meanwhile.
    */
   startJitterMs?: number
@@ -167,9 +167,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
         onlineTimer = clock.setTimeout(() => void goOnline(s), wait)
       }
     }
-    goingOnline = delayMs > 0
-      ? new Promise<void>((resolve) => (onlineTimer = clock.setTimeout(() => void attempt().finally(resolve), delayMs)))
-      : attempt()
+    if (delayMs > 0) {
+      onlineTimer = clock.setTimeout(() => void goOnline(s), delayMs)
+      return Promise.resolve()
+    }
+    goingOnline = attempt()
     return goingOnline
   }
 
@@ -382,7 +384,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const s = open(saved, { value: token })
       emit('connection.changed', { status: 'connecting' })
       if (!token) return s.markExpired()
-      await goOnline(s, random() * (opts.startJitterMs ?? 8_000))
+      await goOnline(s, random() * (opts.startJitterMs ?? 20_000))
     },
     async close() {
       closed = true

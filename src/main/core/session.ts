@@ -17,8 +17,17 @@ const OTHER_DEVICE_WINDOW_MS = 60_000
 /** Two devices fighting over the socket token must not loop hot: at most one automatic re-auth per this. */
 const REAUTH_PAUSE_MS = 30_000
 
-/** PROTOCOL 1.2: R1 then R7, before anything else. An R1 5xx may be an interrupted bootstrap: R7, then R1 again. */
+/** PROTOCOL 1.2: R1 then R7, before anything else. */
 export async function bootstrap(rest: Rest, origin: string): Promise<User> {
+  await saveUser(rest)
+  return wire.sessionUserFromR7((await rest.get(wire.routes.profile)).body, origin)
+}
+
+/**
+ * R1: records this token as the user's socket token (1.3). An R1 5xx may be an interrupted bootstrap (R1 done, R7
+ * never): R7, then R1 again (§1.2) — only a failure after that is an error.
+ */
+export async function saveUser(rest: Rest): Promise<void> {
   try {
     await rest.get(wire.routes.saveUser)
   } catch (e) {
@@ -26,7 +35,6 @@ export async function bootstrap(rest: Rest, origin: string): Promise<User> {
     await rest.get(wire.routes.profile)
     await rest.get(wire.routes.saveUser)
   }
-  return wire.sessionUserFromR7((await rest.get(wire.routes.profile)).body, origin)
 }
 
 /** Where a user's database lives: one file per (server, user). */
@@ -69,12 +77,17 @@ export class Session {
     this.engine.loadFromDisk()
   }
 
-  /** Online: the bootstrap (unless the caller just did it), then discovery and sockets. */
+  /**
+   * Online: after a sign-in (which just ran the bootstrap) the list is read at once. A restored session only renews
+   * the socket token (R1; its user and its chats come from disk) and catches up gently: after a power cut an office's
+   * clients all start together behind one IP (issue 11).
+   */
   async goOnline(bootstrapped?: User): Promise<User> {
-    const user = bootstrapped ?? (await bootstrap(this.rest, this.info.serverOrigin))
+    if (!bootstrapped) await saveUser(this.rest)
+    const user = bootstrapped ?? this.info.user
     if (this.closed) return user
     this.expired = false
-    await this.engine.start()
+    await this.engine.start(!!bootstrapped)
     return user
   }
 
@@ -106,7 +119,7 @@ export class Session {
     }
     this.reauth ??= (async () => {
       try {
-        await bootstrap(this.rest, this.info.serverOrigin)
+        await saveUser(this.rest)
         this.reauthAt = this.d.clock.monotonic()
         this.engine.restartSockets()
       } catch (e) {

@@ -1,7 +1,9 @@
 // Discovery (PROTOCOL R3, Q6): which groups and one-to-one rooms this user has. R3 is the only way to learn of a
-// chat somebody else started, so it is polled — gently (1.5): every 15 s while the window is focused, every 60 s
-// otherwise, jittered so an office's clients do not poll in step. R3 names people, never ids: a room is matched
-// by its slug to the pair it belongs to, and only a room never seen before costs an R9 (to learn its peer).
+// chat somebody else started, so it is polled — gently (1.5): ONE request per tick, the two lists in turn (one-to-one
+// rooms, then groups), a tick every 15 s while the window is focused and every 40 s otherwise, jittered so an
+// office's clients do not poll in step. Thirty focused clients behind one IP then make 2 requests a second, an eighth
+// of what bans the IP. R3 names people, never ids: a room is matched by its slug to the pair it belongs to, and only a
+// room never seen before costs an R9 (to learn its peer).
 import type { ChatId, User } from '../../../shared/model'
 import type { Rest } from '../cht/rest'
 import * as wire from '../cht/wire'
@@ -10,7 +12,7 @@ import type { StoredChatData } from '../store'
 import type { ChatRegistry, ChatState } from './registry'
 
 export const POLL_FOCUSED_MS = 15_000
-export const POLL_BACKGROUND_MS = 60_000
+export const POLL_BACKGROUND_MS = 40_000
 /** A group missing from this many polls in a row was left elsewhere or we were removed (issue 13: not one). */
 export const MISSED_POLLS_TO_DROP = 2
 
@@ -37,16 +39,25 @@ export interface DiscoveryHost {
 export class Discovery {
   private running?: Promise<void>
   private timer?: Timer
+  private tick = 0
   private stopped = false
-  /** The first successful poll of this session only brings the list up to date: nothing is "new" yet. */
-  private synced = false
+  /** The first read of each list in this session only brings it up to date: nothing is "new" yet. */
+  private readonly synced = { groups: false, rooms: false }
   /** Server time of the previous successful poll: a chat found now may have news from after it. */
   lastPollServerTime = 0
   focused = true
 
   constructor(private readonly h: DiscoveryHost, private readonly overrideMs?: number) {}
 
-  start(): Promise<void> {
+  /**
+   * `now`: read both lists at once (a sign-in: the user waits for the list). Otherwise (a restored session, whose
+   * list is on screen from the store) the first tick comes at a random moment within one interval (issue 11).
+   */
+  start(now: boolean): Promise<void> {
+    if (!now) {
+      this.schedule(Math.round(this.interval() * this.h.random()))
+      return Promise.resolve()
+    }
     this.schedule()
     return this.refresh()
   }
@@ -67,7 +78,10 @@ export class Discovery {
     if (this.stopped) return
     this.timer = this.h.clock.setTimeout(() => {
       this.schedule()
-      void this.refresh().catch(() => undefined)
+      if (this.running) return
+      const part = this.tick++ % 2 === 0 ? 'rooms' : 'groups'
+      this.running = this.read(part, true).finally(() => (this.running = undefined))
+      void this.running.catch(() => undefined)
     }, ms)
   }
 
@@ -78,19 +92,29 @@ export class Discovery {
     if (focused) this.schedule(Math.round(1_000 + 2_000 * this.h.random()))
   }
 
-  /** R3 + R3 PrivateGroup. Concurrent callers (poll, wake, an unknown room) share one read. */
+  /** Both lists (start, wake, a frame from an unknown room). Concurrent callers share one read. */
   refresh(): Promise<void> {
-    this.running ??= this.read().finally(() => (this.running = undefined))
+    this.running ??= this.read('both').finally(() => (this.running = undefined))
     return this.running
   }
 
-  private async read(): Promise<void> {
-    const { rest, registry } = this.h
-    // Two requests, one after the other, through the shared bucket (never a fan-out: PROTOCOL 1.5).
-    const groups = wire.groupsFromR3((await rest.get(wire.routes.groups)).body, this.h.origin)
-    const rooms = wire.roomsFromR3((await rest.get(wire.routes.groups, { query: { type: 'PrivateGroup' } })).body)
-    if (this.stopped) return
+  private async read(part: 'rooms' | 'groups' | 'both', background = false): Promise<void> {
+    const { rest } = this.h
     const pollTime = rest.serverTime()
+    const found: ChatState[] = []
+    // One request at a time through the shared bucket (never a fan-out: PROTOCOL 1.5).
+    if (part !== 'rooms') found.push(...this.takeGroups(wire.groupsFromR3((await rest.get(wire.routes.groups, { background })).body, this.h.origin)))
+    if (part !== 'groups') found.push(...(await this.takeRooms(wire.roomsFromR3((await rest.get(wire.routes.groups, { query: { type: 'PrivateGroup' }, background })).body))))
+    if (this.stopped) return
+    for (const s of found) if (this.synced[s.data.kind === 'group' ? 'groups' : 'rooms']) this.h.found(s)
+    if (part !== 'rooms') this.synced.groups = true
+    if (part !== 'groups') this.synced.rooms = true
+    this.lastPollServerTime = pollTime
+    this.h.changed()
+  }
+
+  private takeGroups(groups: StoredChatData[]): ChatState[] {
+    const { registry } = this.h
     const found: ChatState[] = []
     const listed = new Set<ChatId>()
     for (const chat of groups) {
@@ -102,21 +126,23 @@ export class Discovery {
       if (s.data.kind !== 'group' || listed.has(s.data.id)) continue
       if (++s.missedPolls >= MISSED_POLLS_TO_DROP && this.h.lost(s)) registry.remove(s.data.id)
     }
-    // Rooms: known slugs map to their pair at no cost; each unknown one is one R9, one at a time.
+    return found
+  }
+
+  /** Known slugs map to their pair at no cost; each unknown one is one R9, one at a time. */
+  private async takeRooms(rooms: wire.R3Room[]): Promise<ChatState[]> {
+    const found: ChatState[] = []
     const known = new Map<string, ChatState>()
-    for (const s of registry.all()) for (const r of s.rooms) known.set(r, s)
+    for (const s of this.h.registry.all()) for (const r of s.rooms) known.set(r, s)
     for (const r of rooms) {
-      if (this.stopped) return
+      if (this.stopped) break
       if (known.has(r.room)) continue
       const s = await this.adoptRoom(r).catch(() => undefined)
       if (!s) continue
       known.set(r.room, s)
       if (s.rooms.length === 1 && s.history === 'none') found.push(s)
     }
-    if (this.synced) for (const s of found) this.h.found(s)
-    this.synced = true
-    this.lastPollServerTime = pollTime
-    this.h.changed()
+    return found
   }
 
   /** A room this device has never seen: R9 tells whose it is (Q6); it joins that pair's chat, new or known. */

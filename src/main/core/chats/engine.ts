@@ -104,7 +104,7 @@ export class ChatEngine {
       },
     })
     this.discovery = new Discovery(this.discoveryHost(), o.listPollMs)
-    this.background = new Background(o.clock, this.random, o.backgroundGapMs ?? 6_000, (id) => this.rereadNow(id))
+    this.background = new Background(o.clock, this.random, o.backgroundGapMs ?? 15_000, (id) => this.rereadNow(id))
     this.groups = new GroupManager(this.groupHost())
   }
 
@@ -116,10 +116,11 @@ export class ChatEngine {
     this.emitList()
   }
 
-  async start(): Promise<void> {
+  /** `signIn`: the user waits for the list now; a restored session (list from disk) catches up at a gentle pace. */
+  async start(signIn = true): Promise<void> {
     this.started = true
     this.syncSockets()
-    await this.discovery.start()
+    await this.discovery.start(signIn)
     this.syncSockets()
     // Unsent messages of a one-to-one chat whose room does not exist yet: bring the chat back (R8).
     for (const chatId of this.outbox.chatsWithWork()) {
@@ -154,6 +155,16 @@ export class ChatEngine {
 
   setFocused(focused: boolean): void {
     this.discovery.setFocused(focused)
+  }
+
+  /** Nothing left to catch up on: no re-read queued, scheduled or running, no request waiting (tests, diagnostics). */
+  quiet(): boolean {
+    const r = this.o.rest.stats()
+    return !this.background.pending() && !this.rereadTimers.size && !this.registry.all().some((s) => s.loading) && r.queued === 0 && r.inflight === 0
+  }
+
+  socketCount(): number {
+    return this.live.count()
   }
 
   /** REST calls and handshakes under way (the many-clients test moves fake time only when nothing is). */
@@ -204,11 +215,11 @@ export class ChatEngine {
     return {
       rest: this.o.rest, origin: this.o.origin, me: this.o.me, clock: this.o.clock, registry: this.registry, random: this.random,
       peerOfRoom: async (room) => {
-        const h = await readRoom(this.historyContext(), room)
+        const h = await readRoom(this.historyContext(true), room)
         this.rememberUsers([h.peer])
         return this.directory.get(h.peer.id) ?? h.peer
       },
-      canonicalRoom: async (peerId) => wire.roomFromR8((await this.o.rest.get(wire.routes.directRoom(peerId))).body, 200).room,
+      canonicalRoom: async (peerId) => wire.roomFromR8((await this.o.rest.get(wire.routes.directRoom(peerId), { background: true })).body, 200).room,
       found: (s) => this.foundChat(s),
       lost: (s) => this.lostChat(s),
       roomAdded: (s) => {
@@ -249,14 +260,17 @@ export class ChatEngine {
 
   // ---- histories ----------------------------------------------------------------------------------------------
 
-  private historyContext(): HistoryContext {
-    return { rest: this.o.rest, origin: this.o.origin, meId: this.o.me.id, directory: this.directory }
+  private historyContext(background = false): HistoryContext {
+    return { rest: this.o.rest, origin: this.o.origin, meId: this.o.me.id, directory: this.directory, background }
   }
 
-  /** One re-read at a time per chat; callers share it. */
-  reread(s: ChatState): Promise<void> {
+  /**
+   * One re-read at a time per chat; callers share it. `foreground` when someone waits on screen for it (opening a
+   * chat never read); everything else is background work, paced (rest.ts).
+   */
+  reread(s: ChatState, foreground = false): Promise<void> {
     if (s.loading) return s.loading
-    s.loading = this.readHistory(s).finally(() => (s.loading = undefined))
+    s.loading = this.readHistory(s, !foreground).finally(() => (s.loading = undefined))
     return s.loading
   }
 
@@ -265,18 +279,18 @@ export class ChatEngine {
     return s ? this.reread(s) : Promise.resolve()
   }
 
-  private async readHistory(s: ChatState): Promise<void> {
+  private async readHistory(s: ChatState, background: boolean): Promise<void> {
     if (s.history === 'none') s.history = 'loading'
     s.needsReread = false
     const chat = s.data
     let read: HistoryRead
     if (chat.kind === 'group') {
-      read = await readGroupHistory(this.historyContext(), chat.slug!)
+      read = await readGroupHistory(this.historyContext(background), chat.slug!)
     } else if (!s.rooms.length || s.roomPending || !chat.peerId) {
       s.history = 'loaded'
       return this.drainChat(chat.id)
     } else {
-      read = await readPairHistory(this.historyContext(), chat.id, s.rooms, chat.peerId)
+      read = await readPairHistory(this.historyContext(background), chat.id, s.rooms, chat.peerId)
     }
     if (this.closed || s.dropped) return
     this.rememberUsers(read.people)
@@ -347,7 +361,7 @@ export class ChatEngine {
       // Broadcasts missed while disconnected are never replayed (PROTOCOL §3): re-read. The open chat soon (with a
       // little jitter: after an outage every client reconnects at once — issue 11), the others in the background.
       s.needsReread = this.outbox.unknownFate(chatId).length > 0
-      if (chatId === this.active) this.scheduleReread(s, this.random() * (this.o.rereadJitterMs ?? 8_000))
+      if (chatId === this.active) this.scheduleReread(s, this.random() * (this.o.rereadJitterMs ?? 10_000))
       else this.background.add(chatId)
     }
     this.drainChat(chatId)
@@ -459,7 +473,7 @@ export class ChatEngine {
   private afterSettle(s: ChatState): void {
     if (s.data.kind === 'direct' && s.roomPending && s.data.peerId) {
       s.roomPending = false
-      void this.o.rest.get(wire.routes.directRoom(s.data.peerId)).then((r) => {
+      void this.o.rest.get(wire.routes.directRoom(s.data.peerId), { background: true }).then((r) => {
         const { room } = wire.roomFromR8(r.body, r.status)
         this.registry.addRoom(s, room)
         if (room !== s.data.room) {
@@ -488,7 +502,7 @@ export class ChatEngine {
     this.background.remove(chatId)
     const firstUnread = s.unread ? this.o.store.firstUnread(chatId, s.readAt) : undefined
     // Nothing stored yet: wait for the first read. Otherwise the stored window shows at once and a re-read merges in.
-    if (s.history !== 'loaded' && this.o.store.count(chatId) === 0) await this.reread(s).catch(() => undefined)
+    if (s.history !== 'loaded' && this.o.store.count(chatId) === 0) await this.reread(s, true).catch(() => undefined)
     else if (s.history === 'none' && !wasActive) void this.reread(s).catch(() => undefined)
     this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
     this.syncSockets()
@@ -515,7 +529,7 @@ export class ChatEngine {
 
   async members(chatId: ChatId): Promise<User[]> {
     const s = this.state(chatId)
-    if (s.data.kind === 'group' && (s.history !== 'loaded' || !s.members.length)) await this.reread(s)
+    if (s.data.kind === 'group' && (s.history !== 'loaded' || !s.members.length)) await this.reread(s, true)
     if (s.data.kind === 'direct') return [this.o.me, ...(s.data.peerId ? [this.directory.get(s.data.peerId) ?? { id: s.data.peerId, name: s.data.title, isSuperuser: false }] : [])]
     return s.members.map((m) => this.directory.get(m.id) ?? m)
   }

@@ -20,10 +20,12 @@ export interface HistoryContext {
   origin: string
   meId: string
   directory: ReadonlyMap<string, User>
+  /** Nobody is waiting on screen for this read (rest.ts: background requests are paced). */
+  background?: boolean
 }
 
 export async function readGroupHistory(ctx: HistoryContext, slug: string): Promise<HistoryRead> {
-  const body = (await ctx.rest.get(wire.routes.groupHistory(slug))).body
+  const body = (await ctx.rest.get(wire.routes.groupHistory(slug), { background: ctx.background })).body
   const h = wire.groupHistoryFromR5(body, { origin: ctx.origin, meId: ctx.meId, directory: ctx.directory })
   return {
     messages: h.messages,
@@ -35,7 +37,7 @@ export async function readGroupHistory(ctx: HistoryContext, slug: string): Promi
 
 /** One room of a pair (R9). `peerId` when known; a room discovered through R3 learns its peer here (Q6). */
 export async function readRoom(ctx: HistoryContext, room: string, peerId?: string): Promise<wire.DirectHistory> {
-  const body = (await ctx.rest.get(wire.routes.directHistory(room))).body
+  const body = (await ctx.rest.get(wire.routes.directHistory(room), { background: ctx.background })).body
   return wire.directHistoryFromR9(body, { origin: ctx.origin, meId: ctx.meId, peerId, directory: ctx.directory })
 }
 

@@ -134,7 +134,8 @@ export class LiveSockets {
   state(): ConnectionState {
     const statuses = [...this.byUrl.values()].map((e) => e.status)
     if (statuses.length === 0 || statuses.includes('open')) return { status: 'online' }
-    if (statuses.includes('auth-failed')) return { status: 'offline', reason: 'auth' }
+    // A 403 is followed by a re-authentication (session.ts), which says so itself when it cannot help.
+    if (statuses.includes('auth-failed')) return { status: 'connecting' }
     if (statuses.every((x) => x === 'retrying' || x === 'closed')) return { status: 'offline' }
     return { status: 'connecting' }
   }

@@ -17,6 +17,9 @@ export interface RestOptions {
   clock?: Clock
   /** Pause after a 429: first length, doubling up to max (defaults 60 s → 15 min). */
   pause?: { firstMs: number; maxMs: number }
+  /** Background requests keep at least this gap (plus up to the same again, at random) after any request. */
+  backgroundGapMs?: number
+  random?: () => number
   /** A 429 paused everything until this wall time (epoch ms, for the UI). */
   onPause?: (untilMs: number) => void
   onResume?: () => void
@@ -26,6 +29,12 @@ export interface RequestOptions {
   query?: Record<string, string>
   signal?: AbortSignal
   timeoutMs?: number
+  /**
+   * Work nobody is waiting for (polls, re-reads of chats not on screen): it yields to everything else and goes out
+   * at least a jittered second after this client's previous request, so a client never sends background requests
+   * in pairs — thirty clients behind one IP then arrive one by one, not in bursts (issue 11).
+   */
+  background?: boolean
 }
 
 export interface MediaOptions {
@@ -74,6 +83,9 @@ interface Waiter {
   resolve: () => void
   reject: (e: unknown) => void
   cleanup: () => void
+  /** Background: not before this monotonic time (drawn when it reaches the head of the background line). */
+  notBefore?: number
+  background: boolean
 }
 
 /** A caller's abort → a ChtError (AbortSignal.timeout counts as 'timeout'). */
@@ -97,6 +109,9 @@ export function createRest(opts: RestOptions): Rest {
   let refilledAt = now()
   const sentAt: number[] = []
   const queue: Waiter[] = []
+  const backgroundGap = opts.backgroundGapMs ?? 1_000
+  const random = opts.random ?? Math.random
+  let lastSentAt = -Infinity
   let pumpTimer: Timer | null = null
   let inflight = 0
   let sent = 0
@@ -128,22 +143,33 @@ export function createRest(opts: RestOptions): Rest {
     return Math.max(bucket, window)
   }
 
+  /** The next waiter allowed out at `t`: any foreground one first (FIFO), else the oldest background one. */
+  function next(t: number): { w?: Waiter; wait: number } {
+    const fg = queue.find((w) => !w.background)
+    if (fg) return { w: fg, wait: waitMs(t) }
+    const bg = queue[0]
+    bg.notBefore ??= lastSentAt + backgroundGap * (1 + random())
+    return { w: bg, wait: Math.max(waitMs(t), Math.ceil(bg.notBefore - t)) }
+  }
+
   function pump(): void {
-    if (pumpTimer) return
+    clock.clearTimeout(pumpTimer)
+    pumpTimer = null
     while (queue.length) {
       if (isPaused()) return rejectQueued()
       const t = now()
-      const wait = waitMs(t)
-      if (wait > 0) {
+      const { w, wait } = next(t)
+      if (wait > 0 || !w) {
         pumpTimer = clock.setTimeout(() => {
           pumpTimer = null
           pump()
-        }, wait)
+        }, Math.max(1, wait))
         return
       }
       tokens -= 1
       sentAt.push(t)
-      const w = queue.shift()!
+      lastSentAt = t
+      queue.splice(queue.indexOf(w), 1)
       w.cleanup()
       w.resolve()
     }
@@ -156,8 +182,8 @@ export function createRest(opts: RestOptions): Rest {
     }
   }
 
-  /** Waits in the FIFO queue for permission to send one request. */
-  function acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits in the queue for permission to send one request. */
+  function acquire(signal?: AbortSignal, background = false): Promise<void> {
     if (isPaused()) return Promise.reject(new ChtError('throttled'))
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<void>((resolve, reject) => {
@@ -166,7 +192,7 @@ export function createRest(opts: RestOptions): Rest {
         if (i >= 0) queue.splice(i, 1)
         reject(abortError(signal!))
       }
-      const w: Waiter = { resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      const w: Waiter = { resolve, reject, background, cleanup: () => signal?.removeEventListener('abort', onAbort) }
       signal?.addEventListener('abort', onAbort, { once: true })
       queue.push(w)
       pump()
@@ -211,7 +237,7 @@ export function createRest(opts: RestOptions): Rest {
     const token = opts.getToken()
     // No token → the server would answer 401 anyway; do not spend a request on it.
     if (!token) throw new ChtError('auth.invalid', 'no token')
-    await acquire(ro.signal)
+    await acquire(ro.signal, ro.background)
     inflight++
     sent++
 

@@ -72,3 +72,41 @@ export function manualClock(startWall = Date.UTC(2026, 10, 24, 9, 0, 0)): Manual
     pending: () => timers.size,
   }
 }
+
+/**
+ * Runs fake time forward in steps until `done()`, letting real I/O finish between steps: before each step it waits
+ * (in real time) until `idle()` — no request on the wire, no handshake under way — so no timeout fires early.
+ */
+export async function drive(
+  clock: ManualClock,
+  o: { done: () => boolean; idle: () => boolean; stepMs?: number; maxMs?: number; what?: string },
+): Promise<void> {
+  const start = clock.monotonic()
+  const step = o.stepMs ?? 100
+  const t0 = Date.now()
+  if (process.env.CHT_DRIVE_LOG) console.log(`drive ${o.what} from ${start}`)
+  try {
+    await driveLoop(clock, o, start, step)
+  } finally {
+    if (process.env.CHT_DRIVE_LOG) console.log(`drive ${o.what} done at ${clock.monotonic()} (+${clock.monotonic() - start} fake ms, ${Date.now() - t0} real ms)`)
+  }
+}
+
+async function driveLoop(
+  clock: ManualClock,
+  o: { done: () => boolean; idle: () => boolean; stepMs?: number; maxMs?: number; what?: string },
+  start: number,
+  step: number,
+): Promise<void> {
+  while (!o.done()) {
+    if (clock.monotonic() - start > (o.maxMs ?? 600_000)) throw new Error(`${o.what ?? 'condition'} not met within ${o.maxMs ?? 600_000} ms of fake time`)
+    const realEnd = Date.now() + 10_000
+    while (!o.idle()) {
+      if (Date.now() > realEnd) throw new Error(`I/O did not settle (${o.what ?? 'drive'})`)
+      await new Promise((r) => setTimeout(r, 2))
+    }
+    await turn()
+    if (o.done()) return
+    await clock.advance(step)
+  }
+}

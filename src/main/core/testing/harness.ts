@@ -35,9 +35,9 @@ export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 
 export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
   const ports = tuning.ports ?? freshPorts()
   const client = createChatClient({
-    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: tuning.listPollMs ?? 3_000,
+    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: 'listPollMs' in tuning ? tuning.listPollMs : 3_000,
     // No start-up or reconnect jitter here: these tests are about behaviour, not about many clients on one IP.
-    startJitterMs: 0, rereadJitterMs: 0, backgroundGapMs: 200, ...tuning.client,
+    startJitterMs: 0, rereadJitterMs: 0, backgroundGapMs: 200, rest: { backgroundGapMs: 20 }, ...tuning.client,
   })
   const events: Array<[EventName, unknown]> = []
   const waiters = new Set<() => void>()
