@@ -175,6 +175,7 @@ export type ErrorCode =
   | 'file.empty'
   | 'file.first-in-direct' // W2: a file cannot open a room
   | 'file.unreadable'
+  | 'file.open-failed' // the system could not open a downloaded file (no app for it)
   | 'sso.cancelled'
   | 'secret.plaintext-refused'
   | 'unknown'

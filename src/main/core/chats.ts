@@ -1,7 +1,7 @@
 // Chats: the list (R3), histories held in main (R5/R9), one socket per live chat (W1/W2), live merge with
 // dedupe (Q9), unread counts, and the outbox drain. Everything here speaks shared/model.ts; raw shapes are
 // turned into model objects by ./cht/wire.
-import type { Events, EventName, MessageWindow } from '../../shared/contract'
+import type { Events, EventName, FirstUnread, MessageWindow } from '../../shared/contract'
 import type { Chat, ChatId, ConnectionState, Message, User } from '../../shared/model'
 import { ChtError } from './errors'
 import { canManageGroup, GroupManager, GroupTitles, mergeUser, type GroupHost } from './groups'
@@ -426,14 +426,29 @@ export class ChatEngine {
 
   // ---- requests ----------------------------------------------------------------------------------------
 
-  async open(chatId: ChatId, limit = 100): Promise<MessageWindow & { chat: Chat }> {
+  async open(chatId: ChatId, limit = 100): Promise<MessageWindow & { chat: Chat; firstUnread?: FirstUnread }> {
     const s = this.state(chatId)
+    // Issue 12: where the unread messages begin, taken before this open moves the read mark (a first load marks read).
+    const readMark = this.active === chatId ? undefined : this.readAt[chatId]
     this.active = chatId
     if (s.history !== 'loaded') await this.loadHistory(s)
+    const firstUnread = readMark === undefined ? undefined : this.firstUnreadAfter(s, readMark)
     this.markRead(s)
     this.changed()
     const start = Math.max(0, s.messages.length - limit)
-    return { chat: this.view(s), messages: s.messages.slice(start), hasOlder: start > 0 }
+    return { chat: this.view(s), messages: s.messages.slice(start), hasOlder: start > 0, ...(firstUnread ? { firstUnread } : {}) }
+  }
+
+  /** The first message from someone else after `readAt`, and how many there are (the same rule as `recount`). */
+  private firstUnreadAfter(s: ChatState, readAt: number): FirstUnread | undefined {
+    let first: Message | undefined
+    let count = 0
+    for (let i = s.messages.length - 1; i >= 0 && s.messages[i].at > readAt; i--) {
+      if (s.messages[i].own) continue
+      first = s.messages[i]
+      count++
+    }
+    return first && { key: first.key, count }
   }
 
   blur(): void {

@@ -19,7 +19,7 @@ const chat = makeChat('group:big')
 // Mounts the Timeline for a chat the way ChatView does: through the store's timeline state.
 function mountTimeline() {
   const store = useMessagesStore()
-  const Host = defineComponent(() => () => h(Timeline, { chat, timeline: store.timeline(chat.id) }))
+  const Host = defineComponent(() => () => h(Timeline, { chatId: chat.id, isGroup: true, live: true, timeline: store.timeline(chat.id) }))
   return mountWith(Host, pinia)
 }
 
@@ -54,7 +54,6 @@ describe('Timeline', () => {
     await settle()
     const el = w.get('[data-testid="timeline"]').element as HTMLElement
     el.scrollTop = 0
-    el.dispatchEvent(new Event('scroll'))
     await settle()
     expect(bridge.callsOf('messages.older')).toEqual([{ chatId: chat.id, beforeKey: firstKey, limit: OLDER_LIMIT }])
     expect(t.messages).toHaveLength(NEWEST_LIMIT + OLDER_LIMIT)
