@@ -225,3 +225,31 @@ test('opening a chat with 25 unread: the divider, counted in words; jump to it f
   await expect(pill).toHaveText(/^(امروز|دیروز|[\u0600-\u06FF]+ [۰-۹]{1,2} [\u0600-\u06FF]+ [۰-۹]{4})$/)
   await expect(pill).toHaveCSS('opacity', '0', { timeout: 5_000 })
 })
+
+test('older pages arrive above the message you are reading without moving it', async ({ openApp, testServer }) => {
+  test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a 3000-message history needs the reference server\'s database')
+  const { alice, bob, b } = await twoSignedIn(openApp, testServer)
+  const { aliceId, bob: owner } = await ids(alice, bob, b)
+  const big = await longGroup(testServer, owner, { id: aliceId }, 3000)
+  const page = alice.page
+  await expect(chatItem(page, big)).toBeVisible({ timeout: 15_000 })
+  await openChat(page, big)
+  await expect(page.getByTestId('message').last()).toContainText('پیام 3000')
+  const timeline = page.getByTestId('timeline')
+  const numberInView = async () => Number(/پیام (\d+)/.exec(await messageTextOf(page, (await firstInView(page)).key))![1])
+
+  // Up to the top of the newest window (messages 2901…3000): the next page (2701…2900) is read in above.
+  await wheel(page, -8000)
+  await expect(timeline).toHaveAttribute('aria-busy', 'false')
+  const reading = await numberInView()
+  expect(reading).toBeGreaterThan(2890) // still where the wheel stopped, not at the top of the new page
+  expect(await scrollTopOf(page)).toBeGreaterThan(5000) // the new page is above, out of view
+  // And again: each page lands above without a jump.
+  await wheel(page, -(await scrollTopOf(page)) + 200)
+  await expect(timeline).toHaveAttribute('aria-busy', 'false')
+  expect(await numberInView()).toBeGreaterThan(2690)
+})
+
+function messageTextOf(page: Page, key: string): Promise<string> {
+  return page.locator(`[data-testid="message"][data-key="${key}"] [data-testid="message-text"]`).innerText()
+}

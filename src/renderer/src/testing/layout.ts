@@ -19,6 +19,7 @@ export function useFakeLayout(): void {
   const proto = HTMLElement.prototype
   const saved = {
     clientHeight: Object.getOwnPropertyDescriptor(proto, 'clientHeight'),
+    offsetHeight: Object.getOwnPropertyDescriptor(proto, 'offsetHeight'),
     scrollHeight: Object.getOwnPropertyDescriptor(proto, 'scrollHeight'),
     scrollTop: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop'),
     scrollTo: Element.prototype.scrollTo,
@@ -29,6 +30,11 @@ export function useFakeLayout(): void {
     Object.defineProperty(proto, 'clientHeight', {
       configurable: true,
       get(this: HTMLElement) { return isTimeline(this) ? VIEWPORT : 0 },
+    })
+    // The virtualizer measures rows by offsetHeight (or a ResizeObserver entry): the same sizes as the rects.
+    Object.defineProperty(proto, 'offsetHeight', {
+      configurable: true,
+      get(this: HTMLElement) { return this.dataset.index !== undefined ? ROW : isTimeline(this) ? VIEWPORT : 0 },
     })
     Object.defineProperty(proto, 'scrollHeight', {
       configurable: true,
@@ -52,11 +58,13 @@ export function useFakeLayout(): void {
     } as Element['scrollTo']
     proto.getBoundingClientRect = function (this: HTMLElement) {
       const r = saved.rect.call(this)
-      return this.dataset.index !== undefined ? ({ ...r.toJSON(), height: ROW, width: 800 } as DOMRect) : r
+      if (this.dataset.index !== undefined) return { ...r.toJSON(), height: ROW, width: 800 } as DOMRect
+      if (isTimeline(this)) return { ...r.toJSON(), height: VIEWPORT, width: 800 } as DOMRect
+      return r
     }
   })
   afterAll(() => {
-    for (const [name, d] of [['clientHeight', saved.clientHeight], ['scrollHeight', saved.scrollHeight]] as const) {
+    for (const [name, d] of [['clientHeight', saved.clientHeight], ['offsetHeight', saved.offsetHeight], ['scrollHeight', saved.scrollHeight]] as const) {
       if (d) Object.defineProperty(proto, name, d)
     }
     if (saved.scrollTop) Object.defineProperty(Element.prototype, 'scrollTop', saved.scrollTop)
