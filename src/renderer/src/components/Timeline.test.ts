@@ -295,4 +295,23 @@ describe('Timeline', () => {
     expect(quoted?.key).toBe(`${chat.id}#2`)
     w.unmount()
   })
+
+  it('from the keyboard: Shift+F10 (or the menu key) on the timeline opens the menu of the newest message in view', async () => {
+    const { w } = await shown(5)
+    const tl = w.get('[data-testid="timeline"]')
+    const rows = w.findAll('[data-testid="message"]')
+    // happy-dom lays nothing out: give the rows and the view the places a browser would.
+    ;(tl.element as HTMLElement).getBoundingClientRect = () => ({ top: 0, bottom: 600, left: 0, right: 800 }) as DOMRect
+    rows.forEach((r, i) => {
+      ;(r.element as HTMLElement).getBoundingClientRect = () => ({ top: 40 + i * 60, bottom: 100 + i * 60, left: 0, right: 800 }) as DOMRect
+    })
+    await tl.trigger('keydown', { key: 'F10', shiftKey: true })
+    await settle()
+    expect(w.get('[data-testid="message-menu"]').findAll('[role="menuitem"]').map((i) => i.text())).toEqual(['Copy text', 'Quote'])
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('menu-copyText')
+    await w.get('[data-testid="menu-copyText"]').trigger('click')
+    await settle()
+    expect(bridge.clipboard).toBe('message 4')
+    w.unmount()
+  })
 })
