@@ -144,4 +144,16 @@ test('timeline controls and the file tray in fa/en, light/dark, 1280×800 and 90
       }
     }
   }
+
+  // Further back, the floating date is a Persian date written as a Persian reader writes it.
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.evaluate((s) => (globalThis as unknown as Cht).cht.request('settings.set', s), { locale: 'fa', theme: 'light' })
+  await page.getByTestId('timeline').hover()
+  await page.mouse.wheel(0, -5000)
+  await settled(page)
+  await page.mouse.wheel(0, -60)
+  const pill = page.getByTestId('date-pill')
+  await expect(pill).toHaveCSS('opacity', '1')
+  await expect(pill).toHaveText(/^[\u0600-\u06FF\u200C ]+ [۰-۹]{1,2} [\u0600-\u06FF]+ [۰-۹]{4}$/)
+  await snap(page, 'fa-light-1280x800-date')
 })

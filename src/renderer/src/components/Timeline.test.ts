@@ -229,7 +229,7 @@ describe('Timeline', () => {
     // The divider's row (the first unread: #275) sits near the top of the view, a line of context above it.
     const first = `${chat.id}#275`
     expect(t.unread).toEqual({ key: first, count: 25 })
-    expect(el.scrollTop).toBe(rowStart(w, first) - 40)
+    expect(el.scrollTop).toBe(rowStart(w, first) - 96)
     expect(w.find('[data-testid="jump-unread"]').exists()).toBe(false)
 
     await scrollTo(el, bottomOf(el))
@@ -237,7 +237,7 @@ describe('Timeline', () => {
     expect(jump.text()).toBe('25 unread messages — jump to the first')
     await jump.trigger('click')
     await settle()
-    expect(el.scrollTop).toBe(rowStart(w, first) - 40)
+    expect(el.scrollTop).toBe(rowStart(w, first) - 96)
     expect(w.find('[data-testid="jump-unread"]').exists()).toBe(false)
     await scrollTo(el, bottomOf(el))
     await w.get('[data-testid="jump-unread-dismiss"]').trigger('click')
