@@ -169,15 +169,18 @@ describe('Timeline', () => {
     const { el, w, t } = await shown(300)
     await scrollTo(el, 3000)
     const place = { ...t.anchor! }
-    expect(el.scrollTop).toBe(rowStart(w, place.key) + place.offset)
+    const onScreen = () => rowStart(w, place.key) - el.scrollTop
+    const before = onScreen()
+    expect(before).toBe(-place.offset)
     // Every chat object replaced (chats.changed), a message in another chat, two here.
     bridge.emit('chats.changed', bridge.chats.map((c) => ({ ...c, lastMessage: { senderName: 'x', text: 'y', isFile: false, at: Date.now() } })))
     bridge.emit('messages.added', { chatId: 'group:other', messages: makeMessages('group:other', 1) })
     const more = makeMessages(chat.id, 302).slice(300)
     bridge.emit('messages.added', { chatId: chat.id, messages: more })
     await settle()
-    expect(el.scrollTop).toBe(3000)
+    // The same message at the same height on screen (rows measured above it may have moved the scroll offset).
     expect(t.anchor).toEqual(place)
+    expect(onScreen()).toBe(before)
     const down = w.get('[data-testid="scroll-to-bottom"]')
     expect(down.get('[data-testid="new-messages"]').text()).toBe('2 new messages')
     expect(down.attributes('aria-label')).toBe('Go to the newest message — 2 new messages')
@@ -313,5 +316,25 @@ describe('Timeline', () => {
     await settle()
     expect(bridge.clipboard).toBe('message 4')
     w.unmount()
+  })
+
+  it('a re-read while the chat is not open reads as much as is held on return, so the place is still there', async () => {
+    const { el, w, store, t } = await shown(300)
+    await store.loadOlder(chat.id)
+    await settle()
+    await scrollTo(el, 4000)
+    const place = { ...t.anchor! }
+    w.unmount()
+    useChatsStore().activeId = 'group:other'
+    bridge.emit('messages.reset', { chatId: chat.id })
+    expect(t.stale).toBe(true)
+    await store.open(chat.id)
+    expect(bridge.callsOf('chats.open').at(-1)).toEqual({ chatId: chat.id, limit: t.messages.length })
+    expect(t.messages).toHaveLength(300)
+    const again = mountTimeline()
+    await settle()
+    expect(t.anchor).toEqual(place)
+    expect((again.get('[data-testid="timeline"]').element as HTMLElement).scrollTop).toBe(rowStart(again, place.key) + place.offset)
+    again.unmount()
   })
 })
