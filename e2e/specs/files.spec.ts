@@ -34,7 +34,7 @@ async function recordProgressBars(page: Page): Promise<void> {
 const progressSeen = (page: Page) =>
   page.evaluate(() => [...(globalThis as unknown as PageGlobals).__progressSeen])
 
-test('two files dropped on the chat: progress bars, then two file messages on both screens; thumbnail and lightbox', async ({ openApp, testServer }) => {
+test('two files dropped on the chat: the tray with a caption of their names, then two files and the caption on both screens; thumbnail and lightbox', async ({ openApp, testServer }) => {
   const { alice, bob, a } = await twoSignedIn(openApp, testServer)
   const groupId = await createGroup(testServer, a, [await myId(bob)], 'files')
   await expect(chatItem(alice.page, groupId)).toBeVisible({ timeout: 15_000 })
@@ -47,13 +47,14 @@ test('two files dropped on the chat: progress bars, then two file messages on bo
   const notes = 'یادداشت جلسه — meeting notes\n'.repeat(20_000)
   await recordProgressBars(alice.page)
   const page = alice.page
-  const dataTransfer = await page.evaluateHandle(({ png, notes }) => {
+  const notesName = 'گزارش مالی سه‌ماهه.txt'
+  const dataTransfer = await page.evaluateHandle(({ png, notes, notesName }) => {
     const g = globalThis as unknown as PageGlobals
     const dt = new g.DataTransfer()
-    dt.items.add(new g.File([notes], 'notes.txt', { type: 'text/plain' }))
+    dt.items.add(new g.File([notes], notesName, { type: 'text/plain' }))
     dt.items.add(new g.File([Uint8Array.from(png)], 'diagram.png', { type: 'image/png' }))
     return dt
-  }, { png, notes })
+  }, { png, notes, notesName })
 
   // Anywhere on the open chat: the overlay while dragging, then the drop.
   const timeline = page.getByTestId('timeline')
@@ -63,11 +64,22 @@ test('two files dropped on the chat: progress bars, then two file messages on bo
   await timeline.dispatchEvent('drop', { dataTransfer })
   await expect(page.getByTestId('drop-overlay')).toHaveCount(0)
 
+  // Issue 12: nothing is sent yet — the tray shows both (a thumbnail for the image) and a caption of their names.
+  const tray = page.getByTestId('file-tray')
+  await expect(tray).toBeVisible()
+  await expect(tray.getByTestId('tray-name')).toHaveText([notesName, 'diagram.png'])
+  await expect(tray.getByTestId('tray-thumb')).toHaveAttribute('src', /^blob:/)
+  await expect(tray.getByTestId('tray-caption')).toHaveValue(`${notesName}\ndiagram.png`)
+  await expect(timeline.getByTestId('message')).toHaveCount(0)
+  await tray.getByTestId('tray-caption').fill(`${notesName} و نمودار — notes and the chart`)
+  await tray.getByTestId('tray-send').click()
+  await expect(tray).toHaveCount(0)
+
   // Alice: two own file messages, each had a progress bar, both end up sent under their original names.
   const aliceFiles = timeline.getByTestId('message').filter({ has: page.getByTestId('message-file') })
   await expect(aliceFiles).toHaveCount(2)
   await expect.poll(() => progressSeen(page).then((k) => k.length)).toBe(2)
-  await expect(aliceFiles.getByTestId('file-name')).toHaveText(['notes.txt', 'diagram.png'])
+  await expect(aliceFiles.getByTestId('file-name')).toHaveText([notesName, 'diagram.png'])
   for (const i of [0, 1]) await expect(aliceFiles.nth(i)).toHaveAttribute('data-status', 'sent', { timeout: 20_000 })
   await expect(page.getByTestId('file-progress')).toHaveCount(0)
   await expect(aliceFiles.nth(0).getByTestId('file-icon')).toHaveAttribute('data-kind', 'text')
@@ -78,11 +90,15 @@ test('two files dropped on the chat: progress bars, then two file messages on bo
   const bobTimeline = bob.page.getByTestId('timeline')
   const bobFiles = bobTimeline.getByTestId('message').filter({ has: bob.page.getByTestId('message-file') })
   await expect(bobFiles).toHaveCount(2, { timeout: 15_000 })
-  await expect(bobFiles.nth(0).getByTestId('file-name')).toHaveText(/\.txt$/)
+  await expect(bobFiles.nth(0).getByTestId('file-name')).toHaveText(/^\d{6}\.txt$/)
   await expect(bobFiles.nth(0).getByTestId('file-icon')).toHaveAttribute('data-kind', 'text')
   const thumb = bobFiles.nth(1).getByTestId('message-image')
   await expect(thumb).toHaveAttribute('src', /^blob:/)
   await expect.poll(() => thumb.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(48)
+  // …and right after them the caption, so Bob reads the real name the server dropped (R10, Q5b).
+  const bobMessages = bobTimeline.getByTestId('message')
+  await expect(bobMessages.last().getByTestId('message-text')).toHaveText(`${notesName} و نمودار — notes and the chart`)
+  await expect(bobMessages.nth(-2).getByTestId('message-file')).toBeVisible()
 
   // The lightbox opens on the image and Escape closes it.
   await bobFiles.nth(1).getByTestId('file-open').click()

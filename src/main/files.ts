@@ -1,9 +1,11 @@
 // Saving received files (issue 4, DESIGN §6): "Save as…" through the system dialog with a SANITIZED default name,
 // never overwriting (a taken name becomes "name (1).ext"), never escaping the chosen folder, never opening the
-// file, and a warning before an executable is written. Electron reaches this file only through `SaveDeps`, so
-// tests drive it with a fake dialog and a temp folder.
-import { randomUUID } from 'node:crypto'
-import { lstat } from 'node:fs/promises'
+// file, and a warning before an executable is written. Opening received files (issue 12): downloaded into our own
+// cache under a sanitized name and handed to the system's app, after a warning for programs and scripts (asked
+// once per file). Electron reaches this file only through `SaveDeps`/`OpenDeps`, so tests drive it with fakes and
+// a temp folder.
+import { createHash, randomUUID } from 'node:crypto'
+import { lstat, mkdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import sanitize from 'sanitize-filename'
 import type { FileDialogs } from './core/ports'
@@ -14,9 +16,11 @@ import { stripUnsafe, truncate } from '../shared/text'
 export const MAX_NAME_CHARS = 200
 const MAX_NAME_BYTES = 240
 
-/** Extensions that run code when opened: saving one asks first. */
+/** Extensions that run code when opened: saving or opening one asks first. */
 export const EXECUTABLE_EXTENSIONS = new Set([
   'exe', 'msi', 'bat', 'cmd', 'com', 'scr', 'ps1', 'vbs', 'js', 'jar', 'sh', 'app', 'dmg', 'deb', 'rpm', 'apk', 'lnk',
+  // Windows script hosts, control panel items and registry files; Linux and macOS self-running packages.
+  'hta', 'wsf', 'vbe', 'jse', 'psm1', 'cpl', 'msc', 'msp', 'pif', 'reg', 'appimage', 'run', 'command', 'pkg',
 ])
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i
@@ -112,6 +116,72 @@ const WARN = {
 }
 
 export type SaveFlow = Pick<FileDialogs, 'saveFile' | 'showSaved'>
+
+const OPEN_WARN = {
+  en: {
+    message: (name: string) => `“${name}” is a program or script.`,
+    detail: 'Opening it runs code on this computer. Open it only if you trust the sender and expected this file.',
+    open: 'Open anyway',
+    cancel: 'Cancel',
+  },
+  fa: {
+    message: (name: string) => `«${name}» یک برنامه یا اسکریپت است.`,
+    detail: 'باز کردن آن روی این رایانه کد اجرا می‌کند. فقط اگر به فرستنده اعتماد دارید و منتظر این پرونده بودید آن را باز کنید.',
+    open: 'با این حال باز کن',
+    cancel: 'انصراف',
+  },
+}
+
+/** The few Electron calls "Open" needs (main/platform/dialogs.ts passes the real ones). */
+export interface OpenDeps {
+  /** A private folder for downloaded files (userData/cache/open): each file in a folder of its own. */
+  dir: string
+  showMessageBox: SaveDeps['showMessageBox']
+  /** Electron's shell.openPath: '' when the system opened the file, else its error text. */
+  openPath(path: string): Promise<string>
+  locale(): string | Promise<string>
+}
+
+export type OpenFlow = Required<Pick<FileDialogs, 'openFile'>>
+
+export function createOpenFlow(deps: OpenDeps): OpenFlow {
+  /** Programs the user chose to open anyway: not asked again (the warning is once per file). */
+  const confirmed = new Set<string>()
+  /** Files downloaded in this session: opened again without a second download. */
+  const downloaded = new Map<string, string>()
+
+  return {
+    async openFile({ key, name, download }) {
+      const finalName = sanitizeFileName(name)
+      if (isExecutableName(finalName) && !confirmed.has(key)) {
+        const l = (await deps.locale()) === 'fa' ? OPEN_WARN.fa : OPEN_WARN.en
+        const answer = await deps.showMessageBox({
+          type: 'warning', buttons: [l.open, l.cancel], defaultId: 1, cancelId: 1, noLink: true,
+          message: l.message(finalName), detail: l.detail,
+        })
+        if (answer.response !== 0) return { opened: false }
+        confirmed.add(key)
+      }
+      let path = downloaded.get(key)
+      if (!path || !(await exists(path))) {
+        // One folder per file (named by a hash of its URL), so the file keeps its own readable name.
+        const folder = join(deps.dir, createHash('sha256').update(key).digest('hex').slice(0, 24))
+        await mkdir(folder, { recursive: true, mode: 0o700 })
+        path = join(folder, finalName)
+        const part = `${path}.part`
+        // Leftovers of an earlier session live in our own cache: replaced, never trusted.
+        await rm(part, { force: true })
+        await rm(path, { force: true })
+        await download(part) // written without the executable bit
+        await rename(part, path)
+        downloaded.set(key, path)
+      }
+      const failure = await deps.openPath(path)
+      if (failure) throw new ChtError('file.open-failed', failure.slice(0, 200))
+      return { opened: true }
+    },
+  }
+}
 
 export function createSaveFlow(deps: SaveDeps): SaveFlow {
   const saved = new Map<string, string>()

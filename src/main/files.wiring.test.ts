@@ -1,7 +1,7 @@
 // Issue 4 wiring in main: the preload's stage channel (sender check, path validation, core staging) and the
 // Electron dialogs port (open dialog → staged ids; save dialog → sanitized, never overwriting, revealed not opened).
 // Only the Electron API is faked.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,7 @@ const electronExtra = vi.hoisted(() => ({
   showItemInFolder: vi.fn((_p: string) => undefined),
   downloads: '/nonexistent',
 }))
+const shellExtra = vi.hoisted(() => ({ openPath: vi.fn(async (_p: string) => '') }))
 
 vi.mock('electron', async () => {
   const base = await import('./testing/fake-electron')
@@ -31,7 +32,7 @@ vi.mock('electron', async () => {
       showSaveDialog: electronExtra.showSaveDialog,
       showMessageBox: electronExtra.showMessageBox,
     },
-    shell: { ...base.shell, showItemInFolder: electronExtra.showItemInFolder },
+    shell: { ...base.shell, showItemInFolder: electronExtra.showItemInFolder, openPath: shellExtra.openPath },
   }
 })
 
@@ -121,23 +122,44 @@ describe('stage-files channel (DESIGN §3)', () => {
 })
 
 describe('Electron file dialogs (platform/dialogs.ts)', () => {
-  it('files.pick: the open dialog (multi-select, parented) → staged files; cancel → []', async () => {
+  it('files.pick: the open dialog (multi-select, parented) → staged files; cancel → nothing', async () => {
     const win = appWindow()
-    const c = client(createFileDialogs({ getWindow: () => win as never, locale: () => 'en' }))
+    const c = client(createFileDialogs({ getWindow: () => win as never, locale: () => 'en', cacheDir: join(dir, 'cache') }))
     const a = join(dir, 'a.png')
     const b = join(dir, 'b.txt')
     writeFileSync(a, 'png')
     writeFileSync(b, 'txt')
     electronExtra.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [a, b] })
     const r = await c.request('files.pick', undefined)
-    expect(r.map((f) => [f.name, f.isImage])).toEqual([['a.png', true], ['b.txt', false]])
+    expect(r.files.map((f) => [f.name, f.isImage])).toEqual([['a.png', true], ['b.txt', false]])
+    expect(r.refused).toEqual([])
     expect(electronExtra.showOpenDialog).toHaveBeenCalledWith(win, { properties: ['openFile', 'multiSelections'] })
-    expect(await c.request('files.pick', undefined)).toEqual([])
+    expect(await c.request('files.pick', undefined)).toEqual({ files: [], refused: [] })
+  })
+
+  it('files.pick: a file that cannot be sent is refused by name and size; the others are staged (issue 12)', async () => {
+    const win = appWindow()
+    const c = client(createFileDialogs({ getWindow: () => win as never, locale: () => 'en', cacheDir: join(dir, 'cache') }))
+    const max = (await c.request('settings.get', undefined)).maxFileBytes
+    const big = join(dir, 'گزارش سالانه.pdf')
+    writeFileSync(big, '')
+    truncateSync(big, max + 1) // sparse: large on paper, nothing to read
+    const empty = join(dir, 'empty.txt')
+    writeFileSync(empty, '')
+    const ok = join(dir, 'ok.txt')
+    writeFileSync(ok, 'fine')
+    electronExtra.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [big, ok, empty] })
+    const r = await c.request('files.pick', undefined)
+    expect(r.files.map((f) => f.name)).toEqual(['ok.txt'])
+    expect(r.refused).toEqual([
+      { name: 'گزارش سالانه.pdf', size: max + 1, code: 'file.too-large' },
+      { name: 'empty.txt', size: 0, code: 'file.empty' },
+    ])
   })
 
   it('save: Downloads + sanitized name, never overwrite, executable warning, reveal in folder', async () => {
     const win = appWindow()
-    const dialogs = createFileDialogs({ getWindow: () => win as never, locale: () => 'en' })
+    const dialogs = createFileDialogs({ getWindow: () => win as never, locale: () => 'en', cacheDir: join(dir, 'cache') })
     writeFileSync(join(dir, 'tool.exe'), 'existing')
     electronExtra.showSaveDialog.mockImplementationOnce(async (_w: unknown, o: unknown) => ({
       canceled: false, filePath: (o as { defaultPath: string }).defaultPath,
@@ -151,5 +173,54 @@ describe('Electron file dialogs (platform/dialogs.ts)', () => {
     expect(readFileSync(join(dir, 'tool (1).exe'), 'utf8')).toBe('new')
     await dialogs.showSaved(r.savedId!)
     expect(electronExtra.showItemInFolder).toHaveBeenCalledWith(join(dir, 'tool (1).exe'))
+  })
+
+  it('open (issue 12): downloaded once into the private cache under a clean name, then handed to the system', async () => {
+    const win = appWindow()
+    const cacheDir = join(dir, 'cache-open-1')
+    const dialogs = createFileDialogs({ getWindow: () => win as never, locale: () => 'en', cacheDir })
+    const downloads: string[] = []
+    const download = async (dest: string) => {
+      downloads.push(dest)
+      await writeFile(dest, 'report bytes', { flag: 'wx' })
+    }
+    const key = 'http://127.0.0.1:9/cht/media/static/files/123456.pdf'
+    expect(await dialogs.openFile({ key, name: '../../گزارش\u202E.pdf', download })).toEqual({ opened: true })
+    const opened = shellExtra.openPath.mock.calls[0][0]
+    expect(opened.startsWith(join(cacheDir, 'open') + '/')).toBe(true)
+    expect(opened.endsWith('/گزارش.pdf')).toBe(true)
+    expect(readFileSync(opened, 'utf8')).toBe('report bytes')
+    expect(electronExtra.showMessageBox).not.toHaveBeenCalled()
+    // Again: no second download.
+    expect(await dialogs.openFile({ key, name: 'گزارش.pdf', download })).toEqual({ opened: true })
+    expect(downloads).toHaveLength(1)
+    expect(shellExtra.openPath).toHaveBeenCalledTimes(2)
+  })
+
+  it('open: a program asks once (declined → nothing downloaded or opened); no app for the file → a clear error', async () => {
+    const win = appWindow()
+    const dialogs = createFileDialogs({ getWindow: () => win as never, locale: () => 'fa', cacheDir: join(dir, 'cache-open-2') })
+    let downloads = 0
+    const download = async (dest: string) => {
+      downloads++
+      await writeFile(dest, 'MZ', { flag: 'wx' })
+    }
+    const key = 'http://127.0.0.1:9/cht/media/static/files/654321.exe'
+    electronExtra.showMessageBox.mockResolvedValueOnce({ response: 1 })
+    expect(await dialogs.openFile({ key, name: '654321.exe', download })).toEqual({ opened: false })
+    expect(downloads).toBe(0)
+    expect(shellExtra.openPath).not.toHaveBeenCalled()
+    const box = electronExtra.showMessageBox.mock.calls[0]
+    expect(box[0]).toBe(win) // parented
+    expect(box[1]).toMatchObject({ type: 'warning', cancelId: 1, defaultId: 1, message: '«654321.exe» یک برنامه یا اسکریپت است.' })
+    electronExtra.showMessageBox.mockResolvedValueOnce({ response: 0 })
+    expect(await dialogs.openFile({ key, name: '654321.exe', download })).toEqual({ opened: true })
+    expect(await dialogs.openFile({ key, name: '654321.exe', download })).toEqual({ opened: true })
+    expect(electronExtra.showMessageBox).toHaveBeenCalledTimes(2) // asked once more, then never again for this file
+    expect(downloads).toBe(1)
+
+    shellExtra.openPath.mockResolvedValueOnce('No application is registered for this file')
+    await expect(dialogs.openFile({ key: 'http://127.0.0.1:9/cht/media/static/files/1.xyz', name: '1.xyz', download }))
+      .rejects.toMatchObject({ code: 'file.open-failed' })
   })
 })

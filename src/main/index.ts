@@ -1,10 +1,11 @@
 // Entry: app lifecycle and wiring only (DESIGN §1). Every decision lives in the module it belongs to.
-import { app, BrowserWindow, Menu, nativeImage, Notification, session, Tray } from 'electron'
+import { app, BrowserWindow, clipboard, Menu, nativeImage, Notification, session, Tray } from 'electron'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Chat, NotificationRequest, Settings } from '../shared/model'
 import { createBadge } from './badge'
+import { enableSpellCheck, installContextMenu } from './context-menu'
 import { unreadTotal } from '../shared/unread'
 import { createChatClient, type ChatClient } from './core'
 import { isDndActive } from './core/notify'
@@ -61,10 +62,12 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession, appOrigin)
+    enableSpellCheck(session.defaultSession, process.platform)
     installAppProtocol(rendererRoot)
 
     const store = createKeyValueStore()
     const online = createOnlineHints()
+    const cacheDir = join(app.getPath('userData'), 'cache')
     client = createChatClient({
       // Env (npm start, tests) wins; otherwise core uses the saved settings, then its default (127.0.0.1:8787).
       serverOrigin: process.env.CHT_SERVER_ORIGIN || undefined,
@@ -77,11 +80,13 @@ if (!app.requestSingleInstanceLock()) {
         dialogs: createFileDialogs({
           getWindow: () => win,
           locale: async () => (await client?.request('settings.get', undefined))?.locale ?? 'en',
+          cacheDir,
         }),
-        cacheDir: join(app.getPath('userData'), 'cache'),
+        cacheDir,
         dataDir: join(app.getPath('userData'), 'data'),
       },
       openExternal: openExternalSafe,
+      writeClipboard: (text) => clipboard.writeText(text),
     })
     const c = client
     const events = bindIpc(c, () => win, appOrigin)
@@ -165,6 +170,8 @@ if (!app.requestSingleInstanceLock()) {
     onWindow = (w) => {
       lifecycle.attach(w)
       badge.attach(w)
+      // Issue 12: the native menu for text fields (spell check) and selected text or links.
+      installContextMenu(w, { Menu, getLocale: () => settings.locale, clipboard, openExternal: openExternalSafe })
       w.webContents.on('did-finish-load', zoom.apply)
       // What the user can see decides notifications and unread counts (core: app.attention).
       w.on('focus', () => void c.request('app.attention', { focused: true }).catch(() => undefined))

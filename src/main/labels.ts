@@ -23,6 +23,15 @@ const en = {
   unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
   backgroundTitle: 'cht is still running',
   backgroundBody: 'New messages will still reach you. Quit from the tray icon or the menu.',
+  // The context menu (context-menu.ts).
+  cut: 'Cut',
+  copy: 'Copy',
+  paste: 'Paste',
+  selectAll: 'Select all',
+  addToDictionary: 'Add to dictionary',
+  noSuggestions: 'No suggestions',
+  copyLink: 'Copy link',
+  openLink: 'Open link in the browser',
 }
 
 export type Labels = typeof en
@@ -48,6 +57,14 @@ const fa: Labels = {
   unread: (n: number) => `${n.toLocaleString('fa-IR')} پیام خوانده‌نشده`,
   backgroundTitle: 'cht هنوز در حال اجراست',
   backgroundBody: 'پیام‌های تازه همچنان به شما می‌رسند. برای خروج از نماد سینی یا منو استفاده کنید.',
+  cut: 'برش',
+  copy: 'رونوشت',
+  paste: 'چسباندن',
+  selectAll: 'انتخاب همه',
+  addToDictionary: 'افزودن به واژه‌نامه',
+  noSuggestions: 'پیشنهادی نیست',
+  copyLink: 'رونوشت پیوند',
+  openLink: 'باز کردن پیوند در مرورگر',
 }
 
 export function labelsFor(locale: Locale | string | undefined): Labels {

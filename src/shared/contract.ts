@@ -3,7 +3,7 @@
 // and renderer/bridge.ts are all derived from these maps; nothing crosses the bridge that is not here.
 import { z } from 'zod'
 import type {
-  AppError, Chat, ChatId, ConnectionState, Message, NotificationRequest, SessionInfo, Settings, StagedFile, User,
+  AppError, Chat, ChatId, ConnectionState, ErrorCode, Message, NotificationRequest, SessionInfo, Settings, StagedFile, User,
 } from './model'
 
 const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
@@ -98,16 +98,41 @@ export const requestSchemas = {
   'files.save': z.strictObject({ url: z.string().url().max(4096), name: z.string().max(1000) }),
   /** Reveal a file saved by `files.save` (by its opaque id) in the system file manager. */
   'files.showSaved': z.strictObject({ savedId: z.string().min(1).max(100) }),
+  /** Issue 12: the bytes of a staged image, for its thumbnail in the tray before sending. */
+  'files.preview': z.strictObject({ stagedId: z.string().min(1).max(100) }),
+  /**
+   * Issue 12: "Open" a received file: main downloads it to its cache and hands it to the system (asking once first
+   * for a program or script). `name` is what the user sees; main sanitizes it.
+   */
+  'files.open': z.strictObject({ url: z.string().url().max(4096), name: z.string().max(1000) }),
   /** R4 remove_member; removing yourself is leaving. */
   'groups.removeMember': z.strictObject({ chatId, userId: z.string().min(1).max(64) }),
 
   'app.openExternal': z.strictObject({ url: z.string().max(4096) }),
+  /** Issue 12: "Copy text" / "Copy link" from the message menu (main's clipboard: the page has no clipboard permission). */
+  'clipboard.writeText': z.strictObject({ text: z.string().max(64 * 1024) }),
 } as const
 
 export interface MessageWindow {
   messages: Message[]
   /** More (older) messages exist before the first one returned. */
   hasOlder: boolean
+}
+
+/** Where the unread messages of a chat began when it was opened (issue 12: the unread divider). */
+export interface FirstUnread {
+  /** Key of the first message from someone else after the read mark. */
+  key: string
+  /** Messages from others after the read mark (the chat list's unread count at that moment). */
+  count: number
+}
+
+/** A file the open dialog returned that cannot be sent, with what the user needs to read why (issue 12). */
+export interface FileRefusal {
+  name: string
+  /** Bytes, when the file could be measured. */
+  size?: number
+  code: ErrorCode
 }
 
 export interface MediaBytes {
@@ -126,8 +151,8 @@ export interface RequestResults {
   'chats.setDraft': void
   'data.size': { bytes: number }
   'chats.list': Chat[]
-  /** `firstUnreadKey`: where the unread divider goes (the oldest message from others after the read mark). */
-  'chats.open': MessageWindow & { chat: Chat; firstUnreadKey?: string }
+  /** `firstUnread` is set when messages from others arrived after the read mark (before this open cleared it). */
+  'chats.open': MessageWindow & { chat: Chat; firstUnread?: FirstUnread }
   'chats.blur': void
   'chats.members': User[]
   'messages.older': MessageWindow
@@ -146,13 +171,18 @@ export interface RequestResults {
   'groups.create': Chat
   'groups.addMembers': { added: string[]; failed: Array<{ userId: string; error: AppError }> }
   'groups.removeMember': void
-  'files.pick': StagedFile[]
+  /** Files that can be sent are staged; the others come back refused, each with its name (issue 12). */
+  'files.pick': { files: StagedFile[]; refused: FileRefusal[] }
   'files.stageBytes': StagedFile
   'files.send': { keys: string[] }
   'files.cancel': void
   /** `savedId` is undefined when the user cancelled the dialog. */
   'files.save': { savedId?: string; warnedExecutable: boolean }
   'files.showSaved': void
+  'files.preview': MediaBytes
+  /** `opened` is false when the user declined the warning for a program or script. */
+  'files.open': { opened: boolean }
+  'clipboard.writeText': void
 }
 
 export type RequestName = keyof typeof requestSchemas

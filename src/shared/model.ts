@@ -185,6 +185,7 @@ export type ErrorCode =
   | 'file.empty'
   | 'file.first-in-direct' // W2: a file cannot open a room
   | 'file.unreadable'
+  | 'file.open-failed' // the system could not open a downloaded file (no app for it)
   | 'sso.cancelled'
   | 'secret.plaintext-refused'
   | 'session.expired' // the token is no longer valid: sign in again (issue 10/11: nothing is deleted)

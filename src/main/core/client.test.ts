@@ -95,6 +95,18 @@ describe('group chat, live (W1, Q9)', () => {
     expect(list.find((c) => c.id === groupId)?.lastMessage?.text).toBe('unread 2')
     const opened = await bob.client.request('chats.open', { chatId: groupId })
     expect(opened.chat.unread).toBe(0)
+    // Issue 12: the unread divider goes before the first of them, and says how many there were.
+    const first = opened.messages.find((m) => m.text === 'unread 1')!
+    expect(opened.firstUnread).toEqual({ key: first.key, count: 2 })
+    // Opened again while still in the chat (a second view asking, the window regaining focus): the same divider.
+    expect((await bob.client.request('chats.open', { chatId: groupId })).firstUnread).toEqual({ key: first.key, count: 2 })
+    // Left and entered again: read now, so no divider; own messages never start one.
+    await bob.client.request('chats.blur', undefined)
+    expect((await bob.client.request('chats.open', { chatId: groupId })).firstUnread).toBeUndefined()
+    await bob.client.request('chats.blur', undefined)
+    await bob.client.request('messages.send', { chatId: groupId, text: 'my own, while away' })
+    await bob.waitFor('messages.updated', (p) => p.chatId === groupId && p.messages.some((m) => m.text === 'my own, while away' && m.status === 'sent'))
+    expect((await bob.client.request('chats.open', { chatId: groupId })).firstUnread).toBeUndefined()
   })
 
   it('a network flicker re-reads history and shows nothing twice (Q9 dedupe)', async () => {

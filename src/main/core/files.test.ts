@@ -57,6 +57,22 @@ describe('Staging', () => {
     expect(s.size).toBe(0)
   })
 
+  it('previews a staged image (issue 12: the tray thumbnail); not other files, not unknown ids', async () => {
+    const s = staging()
+    const png = join(dir, 'تصویر.png')
+    const bytes = randomBytes(300)
+    writeFileSync(png, bytes)
+    const txt = join(dir, 'note.txt')
+    writeFileSync(txt, 'hi')
+    const [img, doc] = await s.stagePaths([png, txt])
+    const p = await s.preview(img!.id)
+    expect(Buffer.from(p.bytes).equals(bytes)).toBe(true)
+    expect(p.mime).toBe('image/png')
+    await expect(s.preview(doc!.id)).rejects.toMatchObject({ code: 'invalid-input' })
+    await expect(s.preview('f:nope')).rejects.toMatchObject({ code: 'not-found' })
+    expect(s.size).toBe(2) // still staged: previewing sends nothing
+  })
+
   it('is all or nothing for a batch', async () => {
     const s = staging()
     const ok = join(dir, 'ok.txt')

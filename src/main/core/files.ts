@@ -4,7 +4,7 @@
 // the outbox survives a restart like any other. Node fs only, never electron.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import { access, constants, stat, unlink, writeFile } from 'node:fs/promises'
+import { access, constants, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { StagedFile } from '../../shared/model'
 import { cleanName } from '../../shared/text'
@@ -16,6 +16,8 @@ import type { Clock } from './ports'
 export const STAGE_TTL_MS = 30 * 60_000
 /** The stage channel and `files.send` take at most this many files at once (contract: max 50). */
 export const MAX_STAGE_FILES = 50
+/** Larger staged images get a file icon instead of a thumbnail in the tray (their bytes would cross the bridge). */
+export const PREVIEW_MAX_BYTES = 16 * 1024 * 1024
 
 const IMAGE_EXT_OF_MIME: Record<string, string> = {
   'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp',
@@ -110,6 +112,23 @@ export class Staging {
       if (!e) throw new ChtError('not-found', 'staged file')
       return e
     })
+  }
+
+  /**
+   * Issue 12: the bytes of a staged image, for its thumbnail in the tray before sending. Images only, and only up to
+   * PREVIEW_MAX_BYTES: the page shows a file icon for anything else.
+   */
+  async preview(id: string): Promise<{ bytes: Uint8Array; mime: string }> {
+    const [e] = this.peek([id])
+    if (!e.isImage) throw new ChtError('invalid-input', 'not an image')
+    if (e.size > PREVIEW_MAX_BYTES) throw new ChtError('file.too-large', 'preview')
+    let bytes: Buffer
+    try {
+      bytes = await readFile(e.path)
+    } catch {
+      throw new ChtError('file.unreadable', e.name)
+    }
+    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), mime: e.mime ?? mimeFromName(e.name) ?? 'application/octet-stream' }
   }
 
   /** Hand the entries over to the outbox: they are no longer staged (their temp files now belong to it). */

@@ -1,7 +1,8 @@
 // The chat engine, headless (DESIGN §4): implements every request of the bridge contract and emits its
 // events. Never imports electron — main/ipc.ts, the e2e host and the benchmarks all drive it the same way.
 import {
-  parseRequest, type EventName, type Events, type RequestArgs, type RequestName, type RequestResults, type Result,
+  parseRequest, type EventName, type Events, type FileRefusal, type RequestArgs, type RequestName, type RequestResults,
+  type Result,
 } from '../../shared/contract'
 import type { ConnectionState, SessionInfo, Settings, StagedFile } from '../../shared/model'
 import type { ChatEngine, ChatEngineOptions } from './chats/engine'
@@ -10,7 +11,7 @@ import * as wire from './cht/wire'
 import { ChtError, toAppError } from './errors'
 import { defaultSettings } from '../../shared/settings'
 import { MediaCache, MediaDiskCache } from './media'
-import { Staging } from './files'
+import { displayFileName, Staging, statRegularFile } from './files'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMuted, Notifier } from './notify'
@@ -32,6 +33,8 @@ export interface ChatClientOptions {
   ports: Ports
   /** Where links may be opened (main: openExternalSafe). Without it `app.openExternal` answers false. */
   openExternal?: (url: string) => boolean | Promise<boolean>
+  /** The system clipboard (main: Electron's clipboard). Without it `clipboard.writeText` is refused. */
+  writeClipboard?: (text: string) => void
   /** Tuning for tests and benchmarks. */
   rest?: Partial<Parameters<typeof createRest>[0]>
   socket?: ChatEngineOptions['socketOptions']
@@ -255,7 +258,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     },
     'chats.blur': () => {
       viewing = null
-      session?.engine.blur()
+      session?.engine.blur(true)
     },
     'chats.members': ({ chatId }) => requireEngine().members(chatId),
     'chats.setDraft': ({ chatId, text }) => requireEngine().setDraft(chatId, text),
@@ -308,8 +311,20 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     // Issue 4: staging (files.ts), streamed sends through the outbox (transfers.ts), saving through main's dialogs.
     'files.pick': async () => {
       const paths = (await ports.dialogs?.pickFiles()) ?? []
-      return paths.length ? staging.stagePaths(paths) : []
+      // One at a time, so a file that cannot be sent is named in its refusal and does not refuse the others.
+      const files: StagedFile[] = []
+      const refused: FileRefusal[] = []
+      for (const path of paths) {
+        try {
+          files.push(...(await staging.stagePaths([path])))
+        } catch (e) {
+          const size = await statRegularFile(path).catch(() => undefined)
+          refused.push({ name: displayFileName(path), code: toAppError(e).code, ...(size !== undefined ? { size } : {}) })
+        }
+      }
+      return { files, refused }
     },
+    'files.preview': ({ stagedId }) => staging.preview(stagedId),
     'files.stageBytes': ({ name, mime, bytes }) => staging.stageBytes(name, mime, bytes),
     'files.send': ({ chatId, stagedIds }) => {
       const e = requireEngine()
@@ -337,6 +352,25 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     'files.showSaved': async ({ savedId }) => {
       if (!ports.dialogs) throw new ChtError('not-found', 'saved file')
       await ports.dialogs.showSaved(savedId)
+    },
+    'files.open': async ({ url, name }) => {
+      const r = session?.rest
+      if (!r || !session) throw new ChtError('auth.invalid', 'not signed in')
+      if (!ports.dialogs?.openFile) throw new ChtError('unknown', 'no file opener here')
+      // Only the server's own uploads (Q5b), as for files.save.
+      const src = wire.fileUrl(url, session.info.serverOrigin)
+      if (!src) throw new ChtError('forbidden', 'media host')
+      return ports.dialogs.openFile({
+        key: src,
+        name,
+        download: async (dest) => {
+          await r.downloadToFile(src, dest, { maxBytes: Number.MAX_SAFE_INTEGER })
+        },
+      })
+    },
+    'clipboard.writeText': ({ text }) => {
+      if (!opts.writeClipboard) throw new ChtError('unknown', 'no clipboard here')
+      opts.writeClipboard(text)
     },
   }
 

@@ -58,6 +58,12 @@ export interface FileDialogs {
   saveFile(req: { name: string; write: (destPath: string) => Promise<void> }): Promise<{ savedId?: string; warnedExecutable: boolean }>
   /** Reveal a saved file in the system file manager. */
   showSaved(savedId: string): Promise<void> | void
+  /**
+   * Issue 12: "Open" a received file with the system's app for it. `key` identifies the file (its URL: a file asked
+   * about once is not asked about again); `download(dest)` creates `dest`, which must not exist yet. `opened` is false
+   * when the user declined the warning for a program or script. Without it `files.open` is refused.
+   */
+  openFile?(req: { key: string; name: string; download: (destPath: string) => Promise<void> }): Promise<{ opened: boolean }>
 }
 
 export interface Ports {

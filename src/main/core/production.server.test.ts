@@ -76,13 +76,15 @@ describe('issue 11: defects seen against production', () => {
 
   it('defect 3 — idle clients make no history downloads and no socket reconnects between polls (R3 names people)', async () => {
     const [a, b] = ts.users(2)
-    const alice = await signedIn(ts.origin, a.token, { listPollMs: 300 })
-    const bob = await signedIn(ts.origin, b.token, { listPollMs: 300 })
+    // Polls every 300 ms (both lists each time), with a REST rate that keeps up with that (this server does not throttle).
+    const fast = { listPollMs: 300, client: { rest: { rate: { perSecond: 20, burst: 5 }, backgroundGapMs: 20 } } }
+    const alice = await signedIn(ts.origin, a.token, fast)
+    const bob = await signedIn(ts.origin, b.token, fast)
     const dm = await alice.client.request('direct.start', { userId: bob.me.id })
     await alice.client.request('messages.send', { chatId: dm.id, text: 'hello' })
     const bobChat = `direct:${alice.me.id}`
     await until(() => textsIn(bob, bobChat).includes('hello'), 20_000, 'bob has it')
-    await until(() => !alice.client.engine!.busy() && !bob.client.engine!.busy(), 20_000, 'settled')
+    await until(() => alice.client.engine!.quiet() && bob.client.engine!.quiet(), 20_000, 'settled')
     const before = ts.ref!.stats()
     // Wait (by events, not by the clock) until each client has polled R3 at least five more times.
     await until(() => (ts.ref!.stats().routes.R3 ?? 0) - (before.routes.R3 ?? 0) >= 2 * 2 * 5, 20_000, 'ten polls')

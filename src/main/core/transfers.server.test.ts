@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serverContext } from '../../../server/index'
 import { startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
 import { memoryPorts } from './ports'
-import { createSaveFlow } from '../files'
+import { createOpenFlow, createSaveFlow } from '../files'
 import type { Message } from '../../shared/model'
 import { transferCounters } from './transfers'
 import { eventsOf, listed, sharedGroup, signedIn, storedFiles, until, type Harness } from './testing/harness'
@@ -209,6 +209,33 @@ describe('saving (files.save through the dialogs port)', () => {
   })
 })
 
+describe('opening (files.open through the dialogs port, issue 12)', () => {
+  it('downloads R10 into the private cache and hands that file to the system; only the server\'s uploads', async () => {
+    const bytes = randomBytes(5000)
+    const [staged] = await stage(alice, file('برنامه‌ریزی.csv', bytes))
+    const { keys } = await alice.client.request('files.send', { chatId: groupId, stagedIds: [staged.id] })
+    await until(() => msg(alice, groupId, keys[0])?.status === 'sent', 20_000, 'settled')
+    const url = msg(alice, groupId, keys[0])!.file!.url
+    const cache = mkdtempSync(join(tmpdir(), 'cht-open-'))
+    const opened: string[] = []
+    const flow = createOpenFlow({
+      dir: cache, showMessageBox: async () => ({ response: 1 }), openPath: async (p) => (opened.push(p), ''), locale: () => 'en',
+    })
+    bob.ports.dialogs = { pickFiles: async () => [], saveFile: async () => ({ warnedExecutable: false }), showSaved: () => undefined, ...flow }
+    try {
+      expect(await bob.client.request('files.open', { url, name: 'برنامه‌ریزی.csv' })).toEqual({ opened: true })
+      expect(opened).toHaveLength(1)
+      expect(opened[0]!.startsWith(cache)).toBe(true)
+      expect(readFileSync(opened[0]!).equals(bytes)).toBe(true)
+      expect(await bob.client.handle('files.open', { url: `${ts.origin}/cht/api/groups/`, name: 'x.csv' }))
+        .toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    } finally {
+      delete bob.ports.dialogs
+      rmSync(cache, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('refusals', () => {
   it('an oversize file is refused before a single byte is read; an empty one too', async () => {
     const big = join(dir, 'huge.iso')
@@ -252,7 +279,7 @@ describe('refusals', () => {
 
   it('files.cancel of an unknown key and files.save without dialogs answer errors, never throw', async () => {
     expect(await alice.client.handle('files.cancel', { chatId: groupId, key: 'o:nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
-    expect(await alice.client.handle('files.pick', undefined)).toEqual({ ok: true, value: [] })
+    expect(await alice.client.handle('files.pick', undefined)).toEqual({ ok: true, value: { files: [], refused: [] } })
     expect(await alice.client.handle('files.save', { url: `${ts.origin}/cht/media/static/files/000000.txt`, name: 'a.txt' }))
       .toMatchObject({ ok: false })
   })

@@ -11,6 +11,13 @@ export class FakeFrame {
 
 export class FakeWebContents extends EventEmitter {
   mainFrame = new FakeFrame()
+  /** The session this contents belongs to (spell-check dictionary calls land here). */
+  session: FakeSession = session.defaultSession
+  /** Every replaceMisspelling(word) call, in order. */
+  replaced: string[] = []
+  replaceMisspelling(word: string): void {
+    this.replaced.push(word)
+  }
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined
   sent: Array<[string, unknown]> = []
   destroyed = false
@@ -196,7 +203,11 @@ export interface FakeMenuItem {
 }
 
 export class FakeMenu {
+  static popups: Array<{ menu: FakeMenu; options: unknown }> = []
   constructor(public items: FakeMenuItem[]) {}
+  popup(options?: unknown): void {
+    FakeMenu.popups.push({ menu: this, options })
+  }
   /** The item at a label path, e.g. find('Do Not Disturb', '1 hour'). */
   find(...labels: string[]): FakeMenuItem | undefined {
     let items: FakeMenuItem[] | undefined = this.items
@@ -252,6 +263,17 @@ export class FakeSession {
   protocolHandlers = new Map<string, (req: Request) => Promise<Response> | Response>()
   cookies = new FakeCookies()
   cleared = 0
+  /** Chromium's Hunspell languages (a few of them) and what was chosen / added. */
+  availableSpellCheckerLanguages = ['af', 'en-GB', 'en-US', 'fa', 'fr', 'tr']
+  spellCheckerLanguages: string[] = []
+  dictionaryWords: string[] = []
+  setSpellCheckerLanguages(languages: string[]): void {
+    this.spellCheckerLanguages = [...languages]
+  }
+  addWordToSpellCheckerDictionary(word: string): boolean {
+    this.dictionaryWords.push(word)
+    return true
+  }
   protocol = {
     handle: (scheme: string, h: (req: Request) => Promise<Response> | Response) => {
       this.protocolHandlers.set(scheme, h)
@@ -314,7 +336,19 @@ export const screen = {
   getAllDisplays: () => screen.displays,
 }
 
-export const shell = { openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined) }
+export const shell = {
+  openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined),
+  /** '' = opened (Electron's contract); a test sets another answer to simulate "no app for this file". */
+  openPath: vi.fn(async (_path: string) => ''),
+}
+
+export const clipboard = {
+  text: '',
+  writeText: (text: string) => {
+    clipboard.text = text
+  },
+  readText: () => clipboard.text,
+}
 
 /** Registered handlers, as Electron keeps them (one per channel). */
 const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>()
@@ -379,10 +413,12 @@ export function resetFakeElectron(): void {
   Notification.supported = true
   Tray.instances = []
   Menu.applicationMenu = null
+  FakeMenu.popups = []
+  clipboard.text = ''
   vi.clearAllMocks()
 }
 
 export default {
-  app, BrowserWindow, protocol, session, screen, shell, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
+  app, BrowserWindow, protocol, session, screen, shell, clipboard, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
   powerMonitor, net, Notification, Tray, Menu, nativeImage,
 }

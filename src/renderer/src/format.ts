@@ -23,10 +23,17 @@ export function formatTime(locale: Locale, at: number): string {
   return fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'time').format(at)
 }
 
-/** A day heading: weekday, day, month, year (Persian calendar in fa). */
+/**
+ * A day heading: weekday, day, month, year. In fa it is built from the parts (`یکشنبه ۲۴ آبان ۱۴۰۵`): the default
+ * fa-IR string runs year first with a Latin comma (`۱۴۰۵ آبان ۲۴, یکشنبه`), which no Persian reader writes.
+ */
 export function formatDay(locale: Locale, at: number): string {
   if (!Number.isFinite(at)) return ''
-  return fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day').format(at)
+  const f = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day')
+  if (locale !== 'fa') return f.format(at)
+  const parts = f.formatToParts(at)
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  return [part('weekday'), part('day'), part('month'), part('year')].filter(Boolean).join(' ')
 }
 
 export function formatShortDate(locale: Locale, at: number): string {

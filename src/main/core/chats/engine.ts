@@ -2,7 +2,7 @@
 // live sockets and sending meet. Leaf modules never import each other; results pass through here. Everything
 // speaks shared/model.ts (raw shapes stay in ../cht/wire). The store is the truth: the UI's windows are read from
 // it, the server's answers are merged into it (timeline.ts), and only the differences are emitted.
-import type { EventName, Events, MessageWindow } from '../../../shared/contract'
+import type { EventName, Events, FirstUnread, MessageWindow } from '../../../shared/contract'
 import type { Chat, ChatId, ConnectionState, Message, User } from '../../../shared/model'
 import { cleanText } from '../../../shared/text'
 import { ChtError } from '../errors'
@@ -68,6 +68,8 @@ export class ChatEngine {
   private readonly discovery: Discovery
   private readonly background: Background
   private active: ChatId | null = null
+  /** The last chat entered, with its unread messages as they were then (the divider; a blur keeps it). */
+  private entered?: { chatId: ChatId; firstUnread?: FirstUnread }
   private closed = false
   /** Went online at least once (start() ran): before that the engine serves what the store holds. */
   started = false
@@ -261,7 +263,7 @@ export class ChatEngine {
   // ---- histories ----------------------------------------------------------------------------------------------
 
   private historyContext(background = false): HistoryContext {
-    return { rest: this.o.rest, origin: this.o.origin, meId: this.o.me.id, directory: this.directory, background }
+    return { rest: this.o.rest, origin: this.o.origin, meId: this.o.me.id, directory: this.directory, background: { value: background } }
   }
 
   /**
@@ -269,8 +271,19 @@ export class ChatEngine {
    * chat never read); everything else is background work, paced (rest.ts).
    */
   reread(s: ChatState, foreground = false): Promise<void> {
-    if (s.loading) return s.loading
-    s.loading = this.readHistory(s, !foreground).finally(() => (s.loading = undefined))
+    if (s.loading) {
+      if (foreground && s.loadingPriority?.value) {
+        s.loadingPriority.value = false // someone now waits on screen for it
+        this.o.rest.repump()
+      }
+      return s.loading
+    }
+    const priority = { value: !foreground }
+    s.loadingPriority = priority
+    s.loading = this.readHistory(s, priority).finally(() => {
+      s.loading = undefined
+      s.loadingPriority = undefined
+    })
     return s.loading
   }
 
@@ -279,18 +292,18 @@ export class ChatEngine {
     return s ? this.reread(s) : Promise.resolve()
   }
 
-  private async readHistory(s: ChatState, background: boolean): Promise<void> {
+  private async readHistory(s: ChatState, priority: { value: boolean }): Promise<void> {
     if (s.history === 'none') s.history = 'loading'
     s.needsReread = false
     const chat = s.data
     let read: HistoryRead
     if (chat.kind === 'group') {
-      read = await readGroupHistory(this.historyContext(background), chat.slug!)
+      read = await readGroupHistory({ ...this.historyContext(), background: priority }, chat.slug!)
     } else if (!s.rooms.length || s.roomPending || !chat.peerId) {
       s.history = 'loaded'
       return this.drainChat(chat.id)
     } else {
-      read = await readPairHistory(this.historyContext(background), chat.id, s.rooms, chat.peerId)
+      read = await readPairHistory({ ...this.historyContext(), background: priority }, chat.id, s.rooms, chat.peerId)
     }
     if (this.closed || s.dropped) return
     this.rememberUsers(read.people)
@@ -334,10 +347,13 @@ export class ChatEngine {
     }
     if (this.active === chatId) this.registry.markRead(s, s.last?.at ?? 0, serverNow)
     if (!changedCount) return
-    const appendOnly = !firstEver && !plan.adopt.length && !this.outbox.forChat(chatId).length &&
+    // Adopted and settled messages keep their keys and places: an update. New ones at the end: an append. Anything
+    // else (older messages found, or new ones while sends are pending at the end) reloads the window.
+    const appendOnly = !firstEver && (!plan.insert.length || !this.outbox.forChat(chatId).length) &&
       plan.insert.every((m) => m.at >= (lastBefore?.at ?? 0))
     if (appendOnly) {
-      if (plan.settle.length) this.o.emit('messages.updated', { chatId, messages: plan.settle })
+      const updated = [...plan.adopt, ...plan.settle]
+      if (updated.length) this.o.emit('messages.updated', { chatId, messages: updated })
       if (plan.insert.length) this.o.emit('messages.added', { chatId, messages: plan.insert })
     } else {
       this.o.emit('messages.reset', { chatId })
@@ -495,12 +511,18 @@ export class ChatEngine {
   // ---- requests -----------------------------------------------------------------------------------------------
 
   /** The newest window, from the store (no network: issue 10), with the outbox tail; the chat becomes the open one. */
-  async open(chatId: ChatId, limit = 100): Promise<MessageWindow & { chat: Chat; firstUnreadKey?: string }> {
+  async open(chatId: ChatId, limit = 100): Promise<MessageWindow & { chat: Chat; firstUnread?: FirstUnread }> {
     const s = this.state(chatId)
     const wasActive = this.active === chatId
     this.active = chatId
     this.background.remove(chatId)
-    const firstUnread = s.unread ? this.o.store.firstUnread(chatId, s.readAt) : undefined
+    // Where the unread messages began when the chat was entered, taken before this open moves the read mark; the
+    // same answer for every open until the user leaves the chat (issue 12: the divider stays where it was).
+    if (this.entered?.chatId !== chatId) {
+      const first = s.unread ? this.o.store.firstUnread(chatId, s.readAt) : undefined
+      this.entered = { chatId, firstUnread: first && { key: first.key, count: s.unread } }
+    }
+    const firstUnread = this.entered.firstUnread
     // Nothing stored yet: wait for the first read. Otherwise the stored window shows at once and a re-read merges in.
     if (s.history !== 'loaded' && this.o.store.count(chatId) === 0) await this.reread(s, true).catch(() => undefined)
     else if (s.history === 'none' && !wasActive) void this.reread(s).catch(() => undefined)
@@ -508,15 +530,16 @@ export class ChatEngine {
     this.syncSockets()
     this.changed()
     const sent = this.o.store.latest(chatId, limit)
-    const win: MessageWindow & { chat: Chat; firstUnreadKey?: string } = {
+    return {
       chat: this.registry.view(s), messages: [...sent, ...this.sender.tail(chatId)], hasOlder: this.o.store.count(chatId) > sent.length,
+      ...(firstUnread ? { firstUnread } : {}),
     }
-    if (firstUnread) win.firstUnreadKey = firstUnread.key
-    return win
   }
 
-  blur(): void {
+  /** No chat is being read. `left`: the user left it (not just the window losing focus): the divider is recomputed. */
+  blur(left = false): void {
     this.active = null
+    if (left) this.entered = undefined
   }
 
   older(chatId: ChatId, beforeKey: string, limit: number): MessageWindow {

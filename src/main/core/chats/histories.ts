@@ -20,8 +20,8 @@ export interface HistoryContext {
   origin: string
   meId: string
   directory: ReadonlyMap<string, User>
-  /** Nobody is waiting on screen for this read (rest.ts: background requests are paced). */
-  background?: boolean
+  /** Nobody is waiting on screen for this read (rest.ts: background requests are paced); promotable. */
+  background?: { value: boolean }
 }
 
 export async function readGroupHistory(ctx: HistoryContext, slug: string): Promise<HistoryRead> {

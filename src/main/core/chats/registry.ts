@@ -18,6 +18,8 @@ export interface ChatState {
   last?: Message
   history: 'none' | 'loading' | 'loaded'
   loading?: Promise<void>
+  /** The running read's priority: opening the chat promotes it (rest.ts background). */
+  loadingPriority?: { value: boolean }
   /** The socket (re)opened while a history existed: re-read before draining (DESIGN §7). */
   needsReread: boolean
   /** One-to-one: R8 said the room does not exist yet (Q6) — our first text creates it. */

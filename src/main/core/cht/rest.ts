@@ -32,9 +32,11 @@ export interface RequestOptions {
   /**
    * Work nobody is waiting for (polls, re-reads of chats not on screen): it yields to everything else and goes out
    * at least a jittered second after this client's previous request, so a client never sends background requests
-   * in pairs — thirty clients behind one IP then arrive one by one, not in bursts (issue 11).
+   * in pairs — thirty clients behind one IP then arrive one by one, not in bursts (issue 11). Pass an object to
+   * promote a waiting request later (the user opened the chat whose re-read was waiting): set `.value = false`
+   * and call `rest.repump()`.
    */
-  background?: boolean
+  background?: boolean | { value: boolean }
 }
 
 export interface MediaOptions {
@@ -62,6 +64,8 @@ export interface Rest {
   resumeNow(): void
   /** Requests waiting for the limiter, and on the wire now (diagnostics, tests). */
   stats(): { queued: number; inflight: number; sent: number }
+  /** A waiting request's priority changed: look at the queue again. */
+  repump(): void
   /**
    * The server's clock now, epoch ms: our wall clock plus the offset its `Date` headers show (Q9 compares server
    * times with server times: a PC whose clock is minutes or a zone off must not make a message look unsent).
@@ -85,7 +89,7 @@ interface Waiter {
   cleanup: () => void
   /** Background: not before this monotonic time (drawn when it reaches the head of the background line). */
   notBefore?: number
-  background: boolean
+  background: () => boolean
 }
 
 /** A caller's abort → a ChtError (AbortSignal.timeout counts as 'timeout'). */
@@ -145,7 +149,7 @@ export function createRest(opts: RestOptions): Rest {
 
   /** The next waiter allowed out at `t`: any foreground one first (FIFO), else the oldest background one. */
   function next(t: number): { w?: Waiter; wait: number } {
-    const fg = queue.find((w) => !w.background)
+    const fg = queue.find((w) => !w.background())
     if (fg) return { w: fg, wait: waitMs(t) }
     const bg = queue[0]
     bg.notBefore ??= lastSentAt + backgroundGap * (1 + random())
@@ -183,7 +187,8 @@ export function createRest(opts: RestOptions): Rest {
   }
 
   /** Waits in the queue for permission to send one request. */
-  function acquire(signal?: AbortSignal, background = false): Promise<void> {
+  function acquire(signal?: AbortSignal, priority: RequestOptions['background'] = false): Promise<void> {
+    const background = typeof priority === 'object' ? () => priority.value : () => !!priority
     if (isPaused()) return Promise.reject(new ChtError('throttled'))
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<void>((resolve, reject) => {
@@ -419,6 +424,7 @@ export function createRest(opts: RestOptions): Rest {
     pausedUntil: () => (isPaused() ? pauseUntilWall : 0),
     resumeNow: endPause,
     stats: () => ({ queued: queue.length, inflight, sent }),
+    repump: pump,
     serverTime,
     noteServerTime,
   }

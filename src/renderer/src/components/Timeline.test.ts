@@ -5,6 +5,7 @@ import { defineComponent, h } from 'vue'
 import Timeline from './Timeline.vue'
 import { freshEnv, mountWith, settle } from '../testing/setup'
 import { makeChat, makeMessages, type FakeBridge } from '../testing/fakeBridge'
+import type { Chat, Message } from '@shared/model'
 import { MAX_IN_MEMORY, NEWEST_LIMIT, OLDER_LIMIT, useMessagesStore } from '../stores/messages'
 import { useChatsStore } from '../stores/chats'
 
@@ -17,10 +18,38 @@ useFakeLayout()
 const chat = makeChat('group:big')
 
 // Mounts the Timeline for a chat the way ChatView does: through the store's timeline state.
-function mountTimeline() {
+function mountTimeline(onQuote?: (m: Message) => void) {
   const store = useMessagesStore()
-  const Host = defineComponent(() => () => h(Timeline, { chat, timeline: store.timeline(chat.id) }))
-  return mountWith(Host, pinia)
+  const Host = defineComponent(() => () => h(Timeline, { chatId: chat.id, isGroup: true, live: true, timeline: store.timeline(chat.id), onQuote }))
+  return mountWith(Host, pinia, { attachTo: document.body })
+}
+
+/** A chat with `n` messages from others, opened in the store and shown. */
+async function shown(n: number, over: Partial<Chat> = {}) {
+  const c = { ...chat, ...over }
+  bridge.chats = [c, makeChat('group:other')]
+  bridge.messages.set(chat.id, makeMessages(chat.id, n))
+  useChatsStore().list = bridge.chats
+  const store = useMessagesStore()
+  await store.open(chat.id)
+  const w = mountTimeline()
+  await settle()
+  const el = w.get('[data-testid="timeline"]').element as HTMLElement
+  return { w, el, store, t: store.timeline(chat.id) }
+}
+
+/** The reader scrolls (the fake layout fires the scroll event, as a browser does). */
+async function scrollTo(el: HTMLElement, top: number): Promise<void> {
+  el.scrollTop = top
+  await settle()
+}
+
+const bottomOf = (el: HTMLElement) => el.scrollHeight - el.clientHeight
+
+/** Where the row of a message starts in the scrolled content (the virtual list positions rows by translateY). */
+function rowStart(w: ReturnType<typeof mountTimeline>, key: string): number {
+  const row = w.get(`[data-key="${key}"]`).element.closest('.row') as HTMLElement
+  return Number(/translateY\(([\d.]+)px\)/.exec(row.style.transform)![1])
 }
 
 describe('Timeline', () => {
@@ -54,7 +83,6 @@ describe('Timeline', () => {
     await settle()
     const el = w.get('[data-testid="timeline"]').element as HTMLElement
     el.scrollTop = 0
-    el.dispatchEvent(new Event('scroll'))
     await settle()
     expect(bridge.callsOf('messages.older')).toEqual([{ chatId: chat.id, beforeKey: firstKey, limit: OLDER_LIMIT }])
     expect(t.messages).toHaveLength(NEWEST_LIMIT + OLDER_LIMIT)
@@ -63,7 +91,6 @@ describe('Timeline', () => {
     // No jump: the previously first message stays where it was, so the scroll offset moved down by the new page.
     await settle()
     expect(el.scrollTop).toBeGreaterThanOrEqual(OLDER_LIMIT * 55)
-    el.dispatchEvent(new Event('scroll')) // a browser fires this for the programmatic scroll; happy-dom does not
     await settle()
     const anchorRow = w.find(`[data-index="${OLDER_LIMIT}"]`)
     expect(anchorRow.exists()).toBe(true)
@@ -125,5 +152,189 @@ describe('Timeline', () => {
     const w = mountTimeline()
     await settle()
     expect(w.findAll('[data-testid="day-separator"]')).toHaveLength(2)
+  })
+
+  it('at the newest message it starts and follows new ones', async () => {
+    const { el, w } = await shown(300)
+    expect(el.scrollTop).toBe(bottomOf(el))
+    const [next] = makeMessages(chat.id, 301).slice(300)
+    bridge.emit('messages.added', { chatId: chat.id, messages: [next!] })
+    await settle()
+    expect(el.scrollTop).toBe(bottomOf(el))
+    expect(w.find('[data-testid="scroll-to-bottom"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('above it, the place holds through a list refresh and messages here and elsewhere, which are counted', async () => {
+    const { el, w, t } = await shown(300)
+    await scrollTo(el, 3000)
+    const place = { ...t.anchor! }
+    const onScreen = () => rowStart(w, place.key) - el.scrollTop
+    const before = onScreen()
+    expect(before).toBe(-place.offset)
+    // Every chat object replaced (chats.changed), a message in another chat, two here.
+    bridge.emit('chats.changed', bridge.chats.map((c) => ({ ...c, lastMessage: { senderName: 'x', text: 'y', isFile: false, at: Date.now() } })))
+    bridge.emit('messages.added', { chatId: 'group:other', messages: makeMessages('group:other', 1) })
+    const more = makeMessages(chat.id, 302).slice(300)
+    bridge.emit('messages.added', { chatId: chat.id, messages: more })
+    await settle()
+    // The same message at the same height on screen (rows measured above it may have moved the scroll offset).
+    expect(t.anchor).toEqual(place)
+    expect(onScreen()).toBe(before)
+    const down = w.get('[data-testid="scroll-to-bottom"]')
+    expect(down.get('[data-testid="new-messages"]').text()).toBe('2 new messages')
+    expect(down.attributes('aria-label')).toBe('Go to the newest message — 2 new messages')
+    // One new message reads in the singular.
+    bridge.emit('messages.added', { chatId: chat.id, messages: makeMessages(chat.id, 303).slice(302) })
+    await settle()
+    expect(w.get('[data-testid="new-messages"]').text()).toBe('3 new messages')
+
+    await down.trigger('click')
+    await settle()
+    expect(el.scrollTop).toBe(bottomOf(el))
+    expect(t.unseen).toBe(0)
+    expect(t.anchor).toBeNull()
+    expect(w.find('[data-testid="scroll-to-bottom"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('the place survives the view being closed and opened again (Settings, another chat)', async () => {
+    const { el, w, store, t } = await shown(300)
+    await scrollTo(el, 2400)
+    const place = { ...t.anchor! }
+    w.unmount()
+    // A message arrives while the chat is not shown: counted, the place kept.
+    bridge.emit('messages.added', { chatId: chat.id, messages: makeMessages(chat.id, 301).slice(300) })
+    await store.open(chat.id)
+    const again = mountTimeline()
+    await settle()
+    const el2 = again.get('[data-testid="timeline"]').element as HTMLElement
+    // The same message at the same distance from the top of the view.
+    expect(t.anchor).toEqual(place)
+    expect(el2.scrollTop).toBe(rowStart(again, place.key) + place.offset)
+    expect(again.get('[data-testid="new-messages"]').text()).toBe('1 new message')
+    again.unmount()
+  })
+
+  it('an own message sent from here takes the reader down', async () => {
+    const { el, w, store } = await shown(300)
+    await scrollTo(el, 1000)
+    await store.send(chat.id, 'my reply')
+    await settle()
+    expect(el.scrollTop).toBe(bottomOf(el))
+    w.unmount()
+  })
+
+  it('opens at the unread divider, counted in words; from below, a bar jumps back to it (and can be dismissed)', async () => {
+    const { el, w, t } = await shown(300, { unread: 25 })
+    const divider = w.get('[data-testid="unread-divider"]')
+    expect(divider.text()).toBe('25 unread messages')
+    // The divider's row (the first unread: #275) sits near the top of the view, a line of context above it.
+    const first = `${chat.id}#275`
+    expect(t.unread).toEqual({ key: first, count: 25 })
+    expect(el.scrollTop).toBe(rowStart(w, first) - 96)
+    expect(w.find('[data-testid="jump-unread"]').exists()).toBe(false)
+
+    await scrollTo(el, bottomOf(el))
+    const jump = w.get('[data-testid="jump-unread"]')
+    expect(jump.text()).toBe('25 unread messages — jump to the first')
+    await jump.trigger('click')
+    await settle()
+    expect(el.scrollTop).toBe(rowStart(w, first) - 96)
+    expect(w.find('[data-testid="jump-unread"]').exists()).toBe(false)
+    await scrollTo(el, bottomOf(el))
+    await w.get('[data-testid="jump-unread-dismiss"]').trigger('click')
+    expect(w.find('[data-testid="jump-unread"]').exists()).toBe(false)
+    expect(w.find('[data-testid="unread-divider"]').exists()).toBe(false) // not rendered down here; still set
+    expect(t.unread?.count).toBe(25)
+    w.unmount()
+  })
+
+  it('jumping to a first unread message that is not loaded yet reads older pages until it is', async () => {
+    bridge.chats = [{ ...chat, unread: 450 }]
+    bridge.messages.set(chat.id, makeMessages(chat.id, 1000))
+    useChatsStore().list = bridge.chats
+    const store = useMessagesStore()
+    await store.open(chat.id)
+    const w = mountTimeline()
+    await settle()
+    const t = store.timeline(chat.id)
+    expect(t.messages).toHaveLength(NEWEST_LIMIT)
+    await w.get('[data-testid="jump-unread"]').trigger('click')
+    await settle(10)
+    expect(bridge.callsOf('messages.older')).toHaveLength(2)
+    const i = t.messages.findIndex((m) => m.key === `${chat.id}#550`)
+    expect(i).toBeGreaterThan(0)
+    expect(w.find('[data-testid="unread-divider"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('right-click on a message: its menu; copy goes through main\'s clipboard; quote hands the message up', async () => {
+    let quoted: Message | undefined
+    bridge.chats = [chat]
+    bridge.messages.set(chat.id, makeMessages(chat.id, 5))
+    useChatsStore().list = bridge.chats
+    await useMessagesStore().open(chat.id)
+    const w = mountTimeline((m) => (quoted = m))
+    await settle()
+    const msg = w.findAll('[data-testid="message"]')[2]!
+    const e = new MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: 100, clientY: 100 })
+    msg.element.dispatchEvent(e)
+    expect(e.defaultPrevented).toBe(true)
+    await settle()
+    const menu = w.get('[data-testid="message-menu"]')
+    expect(menu.attributes('role')).toBe('menu')
+    expect(menu.findAll('[role="menuitem"]').map((i) => i.text())).toEqual(['Copy text', 'Quote'])
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('menu-copyText')
+    await menu.get('[data-testid="menu-copyText"]').trigger('click')
+    await settle()
+    expect(bridge.clipboard).toBe('message 2')
+    expect(w.get('[data-testid="copied"]').text()).toBe('Copied.')
+    expect(w.find('[data-testid="message-menu"]').exists()).toBe(false)
+
+    msg.element.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true }))
+    await settle()
+    await w.get('[data-testid="menu-quote"]').trigger('click')
+    expect(quoted?.key).toBe(`${chat.id}#2`)
+    w.unmount()
+  })
+
+  it('from the keyboard: Shift+F10 (or the menu key) on the timeline opens the menu of the newest message in view', async () => {
+    const { w } = await shown(5)
+    const tl = w.get('[data-testid="timeline"]')
+    const rows = w.findAll('[data-testid="message"]')
+    // happy-dom lays nothing out: give the rows and the view the places a browser would.
+    ;(tl.element as HTMLElement).getBoundingClientRect = () => ({ top: 0, bottom: 600, left: 0, right: 800 }) as DOMRect
+    rows.forEach((r, i) => {
+      ;(r.element as HTMLElement).getBoundingClientRect = () => ({ top: 40 + i * 60, bottom: 100 + i * 60, left: 0, right: 800 }) as DOMRect
+    })
+    await tl.trigger('keydown', { key: 'F10', shiftKey: true })
+    await settle()
+    expect(w.get('[data-testid="message-menu"]').findAll('[role="menuitem"]').map((i) => i.text())).toEqual(['Copy text', 'Quote'])
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('menu-copyText')
+    await w.get('[data-testid="menu-copyText"]').trigger('click')
+    await settle()
+    expect(bridge.clipboard).toBe('message 4')
+    w.unmount()
+  })
+
+  it('a re-read while the chat is not open reads as much as is held on return, so the place is still there', async () => {
+    const { el, w, store, t } = await shown(300)
+    await store.loadOlder(chat.id)
+    await settle()
+    await scrollTo(el, 4000)
+    const place = { ...t.anchor! }
+    w.unmount()
+    useChatsStore().activeId = 'group:other'
+    bridge.emit('messages.reset', { chatId: chat.id })
+    expect(t.stale).toBe(true)
+    await store.open(chat.id)
+    expect(bridge.callsOf('chats.open').at(-1)).toEqual({ chatId: chat.id, limit: t.messages.length })
+    expect(t.messages).toHaveLength(300)
+    const again = mountTimeline()
+    await settle()
+    expect(t.anchor).toEqual(place)
+    expect((again.get('[data-testid="timeline"]').element as HTMLElement).scrollTop).toBe(rowStart(again, place.key) + place.offset)
+    again.unmount()
   })
 })

@@ -1,8 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
+import type { FileRefusal } from '@shared/contract'
 import type { Chat, ChatId, ErrorCode, StagedFile } from '@shared/model'
 import { BridgeError, codeOf, request, stageFiles } from '../bridge'
 import { checkFiles, pastedImageName, type FileProblem } from '../files'
+import { useChatsStore } from './chats'
 import { useMessagesStore } from './messages'
 import { useSettingsStore } from './settings'
 
@@ -16,18 +18,52 @@ export interface SavedState {
   error?: ErrorCode
 }
 
+export interface OpenState {
+  busy: boolean
+  error?: ErrorCode
+}
+
+/** A file waiting in the tray before it is sent (issue 12). */
+export interface TrayFile {
+  staged: StagedFile
+  /** The dropped or pasted File: its bytes are already in the page, so its thumbnail needs no request. */
+  blob?: Blob
+  /** It has a name the user gave it (a pasted image's is made up): such names make the caption. */
+  named: boolean
+}
+
+/** The files chosen for a chat and the caption sent right after them (PROTOCOL R10/Q5b: the server loses names). */
+export interface FileTray {
+  files: TrayFile[]
+  caption: string
+  /** The caption is still the one made from the names: adding or removing files rewrites it. */
+  autoCaption: boolean
+  sending: boolean
+}
+
+/** The caption a tray starts with: the files' own names, one per line. */
+export function captionOf(files: readonly TrayFile[]): string {
+  return files.filter((f) => f.named).map((f) => f.staged.name).join('\n')
+}
+
 /**
- * Files (issue 4), renderer side: checks before staging, staging (drop/pick through the bridge, paste as bytes),
- * sending through the outbox, cancel, "Save as…" / "Show in folder", and which image the lightbox shows.
+ * Files (issues 4 and 12), renderer side: checks before staging, staging (drop/pick through the bridge, paste as
+ * bytes) into a tray shown before sending, sending through the outbox with the caption right after, cancel,
+ * "Open", "Save as…" / "Show in folder", and which image the lightbox shows.
  * The renderer never sees a path and never fetches: everything goes through main.
  */
 export const useFilesStore = defineStore('files', () => {
   const messages = useMessagesStore()
+  const chats = useChatsStore()
 
   /** What went wrong with the last files the user tried to send, per chat (shown above the composer). */
   const problems = reactive<Record<ChatId, FileProblem[]>>({})
   /** Save state per file URL (a file saved once offers "Show in folder" wherever it is shown). */
   const saved = reactive<Record<string, SavedState>>({})
+  /** "Open" state per file URL (busy while it downloads). */
+  const opening = reactive<Record<string, OpenState>>({})
+  /** Files chosen but not sent yet, per chat (the tray). */
+  const trays = reactive<Record<ChatId, FileTray>>({})
   /** The image the lightbox shows, by message key, or null when it is closed. */
   const lightbox = ref<{ chatId: ChatId; key: string } | null>(null)
 
@@ -57,6 +93,7 @@ export const useFilesStore = defineStore('files', () => {
     const out = [...problemsSoFar]
     for (let i = 0; i < staged.length; i += SEND_BATCH) {
       const batch = staged.slice(i, i + SEND_BATCH)
+      messages.atNewest(chatId) // as for a text: the reader goes down to see their files go out
       try {
         const r = await request('files.send', { chatId, stagedIds: batch.map((s) => s.id) })
         keys.push(...r.keys)
@@ -72,76 +109,124 @@ export const useFilesStore = defineStore('files', () => {
     return keys
   }
 
-  /** Files dropped on the chat (or chosen by any page-side means): checked, staged by the preload, sent. */
-  async function sendFiles(chat: Chat, entries: Array<{ file: File; isFolder?: boolean }>): Promise<string[]> {
-    if (!entries.length) return []
-    if (firstInDirect(chat)) {
+  /** Put staged files in the chat's tray (opening it); the caption follows the names until the user edits it. */
+  function addToTray(chatId: ChatId, files: TrayFile[]): void {
+    if (!files.length) return
+    const tray = trays[chatId] ?? { files: [], caption: '', autoCaption: true, sending: false }
+    tray.files = [...tray.files, ...files]
+    if (tray.autoCaption) tray.caption = captionOf(tray.files)
+    trays[chatId] = tray
+  }
+
+  function removeFromTray(chatId: ChatId, stagedId: string): void {
+    const tray = trays[chatId]
+    if (!tray || tray.sending) return
+    tray.files = tray.files.filter((f) => f.staged.id !== stagedId)
+    if (!tray.files.length) delete trays[chatId]
+    else if (tray.autoCaption) tray.caption = captionOf(tray.files)
+  }
+
+  function setCaption(chatId: ChatId, text: string): void {
+    const tray = trays[chatId]
+    if (!tray) return
+    tray.caption = text
+    tray.autoCaption = text === captionOf(tray.files)
+  }
+
+  /** Cancel: the staged files are simply not sent (main forgets them after a while). */
+  function closeTray(chatId: ChatId): void {
+    if (!trays[chatId]?.sending) delete trays[chatId]
+  }
+
+  /**
+   * Send: the files through the outbox, then the caption as a text right after them (FIFO per chat), so everyone
+   * sees the real names. A one-to-one chat that does not exist yet cannot start with a file (W2): there the caption
+   * goes first and creates it. Nothing is lost on failure: the tray stays, a caption that could not follow the
+   * files goes back to the composer.
+   */
+  async function sendTray(chat: Chat): Promise<void> {
+    const tray = trays[chat.id]
+    if (!tray || tray.sending || !tray.files.length) return
+    const caption = tray.caption.trim()
+    const captionFirst = firstInDirect(chat)
+    if (captionFirst && !caption) {
       report(chat.id, [{ code: 'file.first-in-direct' }])
-      return []
+      return
     }
+    tray.sending = true
+    try {
+      if (captionFirst) {
+        await messages.send(chat.id, caption)
+        setCaption(chat.id, '')
+      }
+      const keys = await sendStaged(chat.id, tray.files.map((f) => f.staged), [])
+      if (!keys.length) return
+      delete trays[chat.id]
+      if (caption && !captionFirst) {
+        await messages.send(chat.id, caption).catch((e: unknown) => {
+          const draft = chats.drafts[chat.id]
+          chats.setDraft(chat.id, draft ? `${draft}\n${caption}` : caption)
+          report(chat.id, [{ code: codeOf(e) }])
+        })
+      }
+    } catch (e) {
+      report(chat.id, [{ code: codeOf(e) }])
+    } finally {
+      tray.sending = false
+    }
+  }
+
+  /** Files dropped on the chat: checked (size, folders), staged by the preload, put in the tray. */
+  async function addDropped(chat: Chat, entries: Array<{ file: File; isFolder?: boolean }>): Promise<void> {
+    if (!entries.length) return
     const { ok, problems: found } = checkFiles(
       entries.map((e) => ({ name: e.file.name, size: e.file.size, isFolder: e.isFolder })),
       maxBytes.value,
     )
     report(chat.id, found)
-    if (!ok.length) return []
+    if (!ok.length) return
+    const files = ok.map((i) => entries[i]!.file)
     let staged: StagedFile[]
     try {
-      staged = await stageFiles(ok.map((i) => entries[i]!.file))
+      staged = await stageFiles(files)
     } catch (e) {
       report(chat.id, [...found, { code: codeOf(e) === 'invalid-input' ? 'file.unreadable' : codeOf(e) }])
-      return []
+      return
     }
-    return sendStaged(chat.id, staged, found)
+    addToTray(chat.id, staged.map((s, i) => ({ staged: s, blob: s.isImage ? files[i] : undefined, named: true })))
   }
 
-  /** The attach button: main's open dialog; the chosen files come back staged. */
-  async function pick(chat: Chat): Promise<string[]> {
-    if (firstInDirect(chat)) {
-      report(chat.id, [{ code: 'file.first-in-direct' }])
-      return []
-    }
-    let staged: StagedFile[]
+  /** The attach button: main's open dialog; the files that can be sent go to the tray, the others are named. */
+  async function pick(chat: Chat): Promise<void> {
+    let r: { files: StagedFile[]; refused: FileRefusal[] }
     try {
-      staged = await request('files.pick')
+      r = await request('files.pick')
     } catch (e) {
       report(chat.id, [{ code: codeOf(e) }])
-      return []
+      return
     }
-    if (!staged.length) return [] // dialog cancelled
-    const { ok, problems: found } = checkFiles(staged, maxBytes.value)
-    if (!ok.length) {
-      report(chat.id, found)
-      return []
-    }
-    return sendStaged(chat.id, ok.map((i) => staged[i]!), found)
+    if (r.files.length || r.refused.length) report(chat.id, r.refused.map(({ code, name, size }) => ({ code, name, size })))
+    addToTray(chat.id, r.files.map((s) => ({ staged: s, named: true })))
   }
 
   /** Images pasted into the composer: no path, so their bytes are staged (after the size check: read only then). */
-  async function pasteImages(chat: Chat, images: File[]): Promise<string[]> {
-    if (!images.length) return []
-    if (firstInDirect(chat)) {
-      report(chat.id, [{ code: 'file.first-in-direct' }])
-      return []
-    }
+  async function pasteImages(chat: Chat, images: File[]): Promise<void> {
+    if (!images.length) return
     const now = Date.now()
     const named = images.map((f, i) => ({ f, name: pastedImageName(f.type, now + i * 1000) }))
     const { ok, problems: found } = checkFiles(named.map((x) => ({ name: x.name, size: x.f.size })), maxBytes.value)
-    const staged: StagedFile[] = []
+    const staged: TrayFile[] = []
     for (const i of ok) {
       const { f, name } = named[i]!
       try {
         const bytes = new Uint8Array(await f.arrayBuffer())
-        staged.push(await request('files.stageBytes', { name, mime: f.type || undefined, bytes }))
+        staged.push({ staged: await request('files.stageBytes', { name, mime: f.type || undefined, bytes }), blob: f, named: false })
       } catch (e) {
         found.push({ code: e instanceof BridgeError ? e.code : 'file.unreadable', name })
       }
     }
-    if (!staged.length) {
-      report(chat.id, found)
-      return []
-    }
-    return sendStaged(chat.id, staged, found)
+    report(chat.id, found)
+    addToTray(chat.id, staged)
   }
 
   async function cancel(chatId: ChatId, key: string): Promise<void> {
@@ -168,6 +253,18 @@ export const useFilesStore = defineStore('files', () => {
     }
   }
 
+  /** "Open": main downloads the file to its cache and hands it to the system's app (asking first for programs). */
+  async function openFile(url: string, name: string): Promise<void> {
+    if (opening[url]?.busy) return
+    opening[url] = { busy: true }
+    try {
+      await request('files.open', { url, name })
+      opening[url] = { busy: false }
+    } catch (e) {
+      opening[url] = { busy: false, error: codeOf(e) }
+    }
+  }
+
   async function showSaved(url: string): Promise<void> {
     const s = saved[url]
     if (!s?.savedId) return
@@ -186,7 +283,8 @@ export const useFilesStore = defineStore('files', () => {
   }
 
   return {
-    problems, saved, lightbox, maxBytes,
-    dismiss, firstInDirect, sendFiles, pick, pasteImages, cancel, save, showSaved, openLightbox, closeLightbox,
+    problems, saved, opening, trays, lightbox, maxBytes,
+    dismiss, firstInDirect, addDropped, pick, pasteImages, addToTray, removeFromTray, setCaption, closeTray, sendTray,
+    cancel, save, openFile, showSaved, openLightbox, closeLightbox,
   }
 })

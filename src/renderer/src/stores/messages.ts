@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { shallowReactive } from 'vue'
+import type { FirstUnread, MessageWindow } from '@shared/contract'
 import type { ChatId, ErrorCode, Message } from '@shared/model'
 import { codeOf, on, request } from '../bridge'
 import { useChatsStore } from './chats'
@@ -15,6 +16,14 @@ export const OLDER_LIMIT = 200
  * MAX_IN_MEMORY (+ one page) in the renderer.
  */
 export const MAX_IN_MEMORY = 5000
+/** The most one `chats.open` may return (contract): a reload asks for at most this many to keep the reader's place. */
+const MAX_WINDOW = 1000
+
+/** Where the reader is: the first message in view and how far (px) the viewport top is below its top. */
+export interface Anchor {
+  key: string
+  offset: number
+}
 
 export interface Timeline {
   chatId: ChatId
@@ -25,9 +34,23 @@ export interface Timeline {
   loadingOlder: boolean
   /** Newer messages than the last one here exist in main (dropped by the memory bound). */
   newestDropped: boolean
-  /** Bumped when the whole window is replaced (open/reset): the view scrolls to the bottom. */
+  /** Bumped when the chat is opened or its window replaced: the view puts the reader back in place. */
   generation: number
   error?: ErrorCode
+  /**
+   * Issue 12 — scroll position is per-chat state that only the reader changes. `anchor` is where they are, kept
+   * while the chat is switched away, the list refreshes, or the view is unmounted; null = at the newest message
+   * (new ones follow). Written by the view on each scroll (not rendered, so not deeply watched).
+   */
+  anchor: Anchor | null
+  /** Messages from others that arrived below the reader while they were away from the newest (the pill's count). */
+  unseen: number
+  /** The unread divider: where the unread messages began when the chat was last opened. */
+  unread?: FirstUnread
+  /** Set by an open with unread messages: the view starts at the divider rather than the bottom, once. */
+  startAtUnread: boolean
+  /** Main's timeline changed (messages.reset) while this chat was not open: the next open reads all that is held. */
+  stale: boolean
 }
 
 export const useMessagesStore = defineStore('messages', () => {
@@ -39,30 +62,70 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!t) {
       t = shallowReactive<Timeline>({
         chatId, messages: [], hasOlder: false, loading: false, loadingOlder: false, newestDropped: false, generation: 0,
+        anchor: null, unseen: 0, startAtUnread: false, stale: false,
       })
       timelines.set(chatId, t)
     }
     return t
   }
 
-  /** Open a chat: main makes it the active one (unread cleared) and returns its newest window. */
+  /** A window as large as what is held (within the contract's bound), so a re-read covers the reader's place. */
+  const heldLimit = (t: Timeline) => Math.min(MAX_WINDOW, Math.max(NEWEST_LIMIT, t.messages.length))
+
+  /**
+   * The newest window from main merged into what is held: when its first message is one we hold, everything older
+   * stays (a reader far up keeps their place and their loaded pages); otherwise the window replaces it all.
+   */
+  function merge(t: Timeline, w: MessageWindow): void {
+    const first = w.messages[0]
+    const at = first && !t.newestDropped ? t.messages.findIndex((m) => m.key === first.key) : -1
+    if (at > 0) {
+      t.messages = [...t.messages.slice(0, at), ...w.messages]
+    } else {
+      t.messages = w.messages
+      t.hasOlder = w.hasOlder
+    }
+    t.newestDropped = false
+  }
+
+  /**
+   * Open a chat (the user chose it, or came back to it): main makes it the active one (unread cleared) and returns
+   * its newest window and where its unread messages began. The reader's place in it is kept.
+   */
   async function open(chatId: ChatId): Promise<void> {
     const t = timeline(chatId)
     chats.activeId = chatId
     t.loading = true
     t.error = undefined
     try {
-      const w = await request('chats.open', { chatId, limit: NEWEST_LIMIT })
+      const w = await request('chats.open', { chatId, limit: t.stale ? heldLimit(t) : NEWEST_LIMIT })
       chats.upsert(w.chat)
-      t.messages = w.messages
-      t.hasOlder = w.hasOlder
-      t.newestDropped = false
+      merge(t, w)
+      t.stale = false
+      t.unread = w.firstUnread
+      t.startAtUnread = !!w.firstUnread
       t.generation++
     } catch (e) {
       t.error = codeOf(e)
       throw e
     } finally {
       t.loading = false
+    }
+  }
+
+  /**
+   * The timeline changed in main in a way that is not an append (messages.reset): read again as much as is held
+   * (up to one window), so the reader's place survives; the divider stays.
+   */
+  async function reload(chatId: ChatId): Promise<void> {
+    const t = timeline(chatId)
+    try {
+      const w = await request('chats.open', { chatId, limit: heldLimit(t) })
+      chats.upsert(w.chat)
+      merge(t, w)
+      t.generation++
+    } catch (e) {
+      t.error = codeOf(e)
     }
   }
 
@@ -89,7 +152,9 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
+  /** Sending is a wish to see it: the reader goes to the newest message (their own lands there). */
   async function send(chatId: ChatId, text: string): Promise<string> {
+    atNewest(chatId)
     const { key } = await request('messages.send', { chatId, text })
     return key
   }
@@ -98,10 +163,17 @@ export const useMessagesStore = defineStore('messages', () => {
 
   on('messages.added', ({ chatId, messages }) => {
     const t = timelines.get(chatId)
-    if (!t || t.newestDropped) return
+    if (!t) return
+    const fromOthers = (ms: Message[]) => ms.filter((m) => !m.own).length
+    // Away from the newest (even in another chat, or with the view closed), new messages from others are counted.
+    if (t.newestDropped) {
+      t.unseen += fromOthers(messages)
+      return
+    }
     const have = new Set(t.messages.map((m) => m.key))
     const fresh = messages.filter((m) => !have.has(m.key))
     if (!fresh.length) return
+    if (t.anchor) t.unseen += fromOthers(fresh)
     let next = [...t.messages, ...fresh]
     // A long-open live chat must stay bounded too: trim the oldest (they can be re-read on scroll).
     if (next.length > MAX_IN_MEMORY) {
@@ -127,11 +199,34 @@ export const useMessagesStore = defineStore('messages', () => {
   })
 
   on('messages.reset', ({ chatId }) => {
-    if (!timelines.has(chatId)) return
-    // Only the open chat is reloaded now (chats.open marks it active); others reload when next opened.
-    if (chats.activeId === chatId) void open(chatId).catch(() => {})
-    else timelines.delete(chatId)
+    const t = timelines.get(chatId)
+    if (!t) return
+    // Only the open chat is read again now (chats.open marks it active); others when next opened, where the
+    // window is merged the same way. Their place (anchor) is kept either way.
+    if (chats.activeId === chatId) void reload(chatId)
+    else t.stale = true
   })
 
-  return { timelines, timeline, open, loadOlder, send, retry, discard }
+  /** The reader reached the newest message: nothing below them is unseen any more. */
+  function atNewest(chatId: ChatId): void {
+    const t = timeline(chatId)
+    t.anchor = null
+    t.unseen = 0
+  }
+
+  /** The reader is away from the newest message, here (the view reports it as they scroll). */
+  function setAnchor(chatId: ChatId, anchor: Anchor | null): void {
+    if (!anchor) return atNewest(chatId)
+    timeline(chatId).anchor = anchor
+  }
+
+  /** Whether the view should start at the unread divider (once per open). */
+  function takeStartAtUnread(chatId: ChatId): boolean {
+    const t = timeline(chatId)
+    const start = t.startAtUnread
+    t.startAtUnread = false
+    return start
+  }
+
+  return { timelines, timeline, open, reload, loadOlder, send, retry, discard, atNewest, setAnchor, takeStartAtUnread }
 })

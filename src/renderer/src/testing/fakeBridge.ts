@@ -51,6 +51,13 @@ export class FakeBridge implements ChtBridge {
   stagedBytes = new Map<string, Uint8Array>()
   /** Names passed to files.save whose dialog the user "cancels". */
   saveCancels = new Set<string>()
+  /** Bytes files.preview answers for picked images (by staged id). */
+  previews = new Map<string, Uint8Array>()
+  /** Every files.open, in order; `openFails` answers file.open-failed. */
+  openedFiles: Array<{ url: string; name: string }> = []
+  openFails = false
+  /** What clipboard.writeText last wrote. */
+  clipboard = ''
   async stageFiles(files: File[]): Promise<Result<StagedFile[]>> {
     const out = files.map((f) => ({
       id: `staged-${++this.seq}`, name: f.name, size: f.size, mime: f.type || undefined, isImage: f.type.startsWith('image/'),
@@ -100,7 +107,15 @@ export class FakeBridge implements ChtBridge {
         this.opened.push(a.chatId)
         const all = this.messages.get(a.chatId) ?? []
         const limit = (a.limit as number | undefined) ?? 100
-        return out({ chat, messages: all.slice(-limit), hasOlder: all.length > limit })
+        // The chat's unread count says how many of the newest messages from others are unread (the divider).
+        const fromOthers = all.filter((m) => !m.own)
+        const first = chat.unread > 0 ? fromOthers[fromOthers.length - chat.unread] : undefined
+        const opened = { ...chat, unread: 0 }
+        this.chats = this.chats.map((c) => (c.id === chat.id ? opened : c))
+        return out({
+          chat: opened, messages: all.slice(-limit), hasOlder: all.length > limit,
+          ...(first ? { firstUnread: { key: first.key, count: chat.unread } } : {}),
+        })
       }
       case 'chats.blur': return out(undefined)
       case 'chats.members': return out(this.members.get(a.chatId) ?? [])
@@ -192,9 +207,28 @@ export class FakeBridge implements ChtBridge {
       case 'app.openExternal': return out(true)
       case 'app.attention': return out(undefined)
       case 'files.pick': {
-        const picked = this.pickFiles.map((f) => ({ ...f, id: `staged-${++this.seq}` }))
+        const max = this.settings.maxFileBytes
+        const ok = this.pickFiles.filter((f) => f.size > 0 && f.size <= max)
+        const picked = ok.map((f) => ({ ...f, id: `staged-${++this.seq}` }))
         this.staged.push(...picked)
-        return out(picked)
+        const refused = this.pickFiles
+          .filter((f) => !ok.includes(f))
+          .map((f) => ({ name: f.name, size: f.size, code: f.size > 0 ? 'file.too-large' : 'file.empty' }))
+        return out({ files: picked, refused })
+      }
+      case 'files.preview': {
+        const bytes = this.stagedBytes.get(a.stagedId) ?? this.previews.get(a.stagedId)
+        if (!bytes) throw { code: 'not-found' }
+        return out({ bytes, mime: 'image/png' })
+      }
+      case 'files.open': {
+        this.openedFiles.push({ url: a.url, name: a.name })
+        if (this.openFails) throw { code: 'file.open-failed' }
+        return out({ opened: true })
+      }
+      case 'clipboard.writeText': {
+        this.clipboard = a.text
+        return out(undefined)
       }
       case 'files.stageBytes': {
         const { name: fileName, mime, bytes } = raw as RequestArgs<'files.stageBytes'>
