@@ -23,10 +23,19 @@ export function formatTime(locale: Locale, at: number): string {
   return fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'time').format(at)
 }
 
-/** A day heading: weekday, day, month, year (Persian calendar in fa). */
+/**
+ * A day heading: weekday, day, month, year — `یکشنبه ۲۴ آبان ۱۴۰۵` in fa (Persian calendar), `Sunday, November 15,
+ * 2026` in en. ICU's fa pattern is year-first with a Latin comma (`۱۴۰۵ آبان ۲۴, یکشنبه`), which reads backwards in a
+ * Persian sentence, so fa is assembled from the parts in the order people write it. Used by the day separators and
+ * the floating date of the timeline.
+ */
 export function formatDay(locale: Locale, at: number): string {
   if (!Number.isFinite(at)) return ''
-  return fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day').format(at)
+  const f = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day')
+  if (locale !== 'fa') return f.format(at)
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
+  for (const p of f.formatToParts(at)) part[p.type] = p.value
+  return [part.weekday, part.day, part.month, part.year].filter(Boolean).join(' ')
 }
 
 export function formatShortDate(locale: Locale, at: number): string {
