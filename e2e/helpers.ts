@@ -8,6 +8,8 @@ import { expect, type App } from './fixtures'
 export async function signIn(app: App, origin: string, token: string): Promise<void> {
   const { page } = app
   await page.getByTestId('signin-origin').fill(origin)
+  // The token is the secondary way in (the organisation's web page comes first): open its section.
+  await page.getByTestId('signin-use-token').click()
   await page.getByTestId('signin-token').fill(token)
   await page.getByTestId('signin-submit').click()
   await expect(page.getByTestId('chat-list')).toBeVisible()

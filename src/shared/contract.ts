@@ -20,12 +20,16 @@ const httpOrigin = z
     }
   }, 'not an http(s) origin')
 const token = z.string().trim().min(1).max(4096).regex(/^\S+$/)
+/** The person accepted an unencrypted (http:) server on another machine; core refuses one without it. */
+const allowInsecure = z.boolean().optional()
 
 /** Runtime schemas for the arguments of every request (one object argument each, or none). */
 export const requestSchemas = {
   'session.get': z.undefined(),
-  'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token }),
-  'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin }),
+  'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token, allowInsecure }),
+  'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin, allowInsecure }),
+  /** Stop a sign-in that is still waiting (the SSO window, a slow server): it fails with `signin.cancelled`. */
+  'session.cancelSignIn': z.undefined(),
   'session.signOut': z.undefined(),
   /** The current connection state (events only report changes). */
   'connection.get': z.undefined(),
@@ -36,6 +40,8 @@ export const requestSchemas = {
   /** The window is hidden or another view is shown: no chat is being read. */
   'chats.blur': z.undefined(),
   'chats.members': z.strictObject({ chatId }),
+  /** The composer's unsent text for a chat ('' clears it); it comes back as `Chat.draft`. */
+  'drafts.set': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
 
   'messages.older': z.strictObject({ chatId, beforeKey: messageKey, limit: z.number().int().min(1).max(1000) }),
   'messages.send': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
@@ -114,11 +120,13 @@ export interface RequestResults {
   'session.signIn': SessionInfo
   'session.signInWeb': SessionInfo
   'session.signOut': void
+  'session.cancelSignIn': void
   'connection.get': ConnectionState
   'chats.list': Chat[]
   'chats.open': MessageWindow & { chat: Chat }
   'chats.blur': void
   'chats.members': User[]
+  'drafts.set': void
   'messages.older': MessageWindow
   'messages.send': { key: string }
   'messages.retry': void

@@ -24,6 +24,8 @@ export type ChatId = string
 
 export interface MessagePreview {
   senderName: string
+  /** Sent by the signed-in user: the list reads "You: …" instead of their own name. */
+  own?: boolean
   text: string
   isFile: boolean
   at: number
@@ -50,6 +52,8 @@ export interface Chat {
   muted?: boolean
   /** Groups: the current user may add and remove members (creator or superuser). */
   canManage?: boolean
+  /** Text typed in the composer and not sent yet (kept by main across chat switches and restarts). */
+  draft?: string
 }
 
 export interface Attachment {
@@ -176,6 +180,8 @@ export type ErrorCode =
   | 'file.first-in-direct' // W2: a file cannot open a room
   | 'file.unreadable'
   | 'sso.cancelled'
+  | 'signin.cancelled' // the person pressed Cancel while signing in
+  | 'origin.insecure' // http:// to another machine without the person's explicit consent
   | 'secret.plaintext-refused'
   | 'unknown'
 

@@ -3,7 +3,7 @@
 import {
   parseRequest, type EventName, type Events, type RequestArgs, type RequestName, type RequestResults, type Result,
 } from '../../shared/contract'
-import type { ConnectionState, SessionInfo, Settings, StagedFile, User } from '../../shared/model'
+import type { Chat, ConnectionState, SessionInfo, Settings, StagedFile, User } from '../../shared/model'
 import { ChatEngine, type ChatEngineOptions } from './chats'
 import { createRest, type Rest } from './cht/rest'
 import * as wire from './cht/wire'
@@ -13,7 +13,9 @@ import { MediaCache, MediaDiskCache } from './media'
 import { Staging } from './files'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { markMuted, Notifier, withMuted } from './notify'
+import { markMuted, Notifier } from './notify'
+import { Drafts } from './drafts'
+import { abortable, checkOrigin, SignInAttempts } from './signin'
 import { systemClock, type Ports } from './ports'
 
 export type { Ports } from './ports'
@@ -83,6 +85,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     emit: (n) => emit('notification', n),
   })
   let viewing: string | null = null
+  // Issue 12: composer drafts per chat (drafts.ts) and the one sign-in attempt that Cancel stops (signin.ts).
+  const drafts = new Drafts(ports.store)
+  const attempts = new SignInAttempts()
+  /** A chat as it leaves core: with its mute flag and its draft. */
+  const decorate = (chat: Chat): Chat => drafts.apply(markMuted(chat, settings))
 
   // Issue 4: staged files, pasted bytes waiting in the outbox, and the media cache live under one private folder.
   const cacheRoot = ports.cacheDir ?? join(tmpdir(), `cht-cache-${process.pid}`)
@@ -109,15 +116,26 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   }
 
   /** PROTOCOL 1.2: R1 then R7, before anything else and before any socket. */
-  async function bootstrap(r: Rest, origin: string): Promise<User> {
-    await r.get(wire.routes.saveUser)
-    return wire.sessionUserFromR7((await r.get(wire.routes.profile)).body, origin)
+  async function bootstrap(r: Rest, origin: string, signal?: AbortSignal): Promise<User> {
+    await r.get(wire.routes.saveUser, { signal })
+    return wire.sessionUserFromR7((await r.get(wire.routes.profile, { signal })).body, origin)
   }
 
-  async function signIn(origin: string, newToken: string): Promise<SessionInfo> {
+  /** One sign-in attempt: Cancel (session.cancelSignIn) aborts it until the new session is in place. */
+  async function attempt(work: (signal: AbortSignal) => Promise<SessionInfo>): Promise<SessionInfo> {
+    const signal = attempts.begin()
+    try {
+      return await work(signal)
+    } finally {
+      attempts.end(signal)
+    }
+  }
+
+  async function signIn(origin: string, newToken: string, signal: AbortSignal): Promise<SessionInfo> {
     const normalized = new URL(origin).origin
     const candidate = makeRest(normalized, () => newToken)
-    const user = await bootstrap(candidate, normalized)
+    const user = await bootstrap(candidate, normalized, signal)
+    if (signal.aborted) throw signal.reason
     await ports.secrets.set(newToken)
     await endSession(false)
     token = newToken
@@ -139,7 +157,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       clock,
       getToken: () => token,
       // Chats leave core with their mute flag.
-      emit: (name, payload) => emit(name, name === 'chats.changed' ? (withMuted(payload as never, settings) as never) : payload),
+      emit: (name, payload) => emit(name, name === 'chats.changed' ? ((payload as Chat[]).map(decorate) as never) : payload),
       onIncoming: (chatId, message, active) => notifier.incoming(chatId, message, active),
       maxFileBytes: () => settings.maxFileBytes,
       onSocketAuthFailed: () => void reauthenticate(),
@@ -182,6 +200,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     if (forget) {
       staging.clear()
       engine?.clearLocalState()
+      drafts.clear()
       await ports.secrets.clear()
       ports.store.delete('session')
     }
@@ -203,15 +222,23 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
   const handlers: Handlers = {
     'session.get': () => session,
-    'session.signIn': ({ serverOrigin, token: t }) => signIn(serverOrigin, t),
-    'session.signInWeb': async ({ serverOrigin }) => {
-      if (!ports.sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
-      const t = await ports.sso.login(new URL(serverOrigin).origin)
-      return signIn(serverOrigin, t)
+    'session.signIn': ({ serverOrigin, token: t, allowInsecure }) => {
+      checkOrigin(serverOrigin, allowInsecure)
+      return attempt((signal) => signIn(serverOrigin, t, signal))
     },
+    'session.signInWeb': ({ serverOrigin, allowInsecure }) => {
+      checkOrigin(serverOrigin, allowInsecure)
+      const sso = ports.sso
+      if (!sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
+      return attempt(async (signal) => {
+        const t = await abortable(sso.login(new URL(serverOrigin).origin, signal), signal)
+        return signIn(serverOrigin, t, signal)
+      })
+    },
+    'session.cancelSignIn': () => attempts.cancel(),
     'session.signOut': () => endSession(true),
     'connection.get': () => connection,
-    'chats.list': () => withMuted(requireEngine().list(), settings),
+    'chats.list': () => requireEngine().list().map(decorate),
     'chats.open': async ({ chatId, limit }) => {
       const e = requireEngine()
       viewing = chatId
@@ -219,13 +246,14 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const r = await e.open(chatId, limit)
       // Opened while the window is in the background (a notification click racing the focus report): not read yet.
       if (!notifier.focused && viewing === chatId) e.blur()
-      return { ...r, chat: markMuted(r.chat, settings) }
+      return { ...r, chat: decorate(r.chat) }
     },
     'chats.blur': () => {
       viewing = null
       engine?.blur()
     },
     'chats.members': ({ chatId }) => requireEngine().members(chatId),
+    'drafts.set': ({ chatId, text }) => drafts.set(chatId, text),
     'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
     'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),
     'messages.retry': ({ chatId, key }) => requireEngine().retry(chatId, key),
@@ -252,7 +280,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       ports.store.set('settings', settings)
       if (muted) notifier.reset(chatId)
       emit('settings.changed', settings)
-      if (engine) emit('chats.changed', withMuted(engine.list(), settings))
+      if (engine) emit('chats.changed', engine.list().map(decorate))
     },
     'app.attention': async ({ focused }) => {
       notifier.focused = focused

@@ -50,6 +50,11 @@ export function formatNumber(locale: Locale, n: number): string {
   return new Intl.NumberFormat(locale === 'fa' ? 'fa-IR' : 'en').format(n)
 }
 
+/** When something ends: HH:mm today, "weekday HH:mm" on another day (Do Not Disturb "until …"). */
+export function formatUntil(locale: Locale, until: number, now: number): string {
+  return isSameDay(until, now) ? formatTime(locale, until) : `${formatWeekday(locale, until)} ${formatTime(locale, until)}`
+}
+
 /** Local calendar day identity (for day separators). */
 export function dayKey(at: number): string {
   const d = new Date(at)

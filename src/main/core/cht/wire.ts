@@ -845,6 +845,7 @@ export function previewOf(message: Message): MessagePreview {
   const raw = message.text || message.file?.name || ''
   return {
     senderName: message.senderName,
+    ...(message.own ? { own: true } : {}),
     text: truncate(raw.replace(WHITESPACE, ' ').trim(), 200),
     isFile: message.file !== undefined,
     at: message.at,

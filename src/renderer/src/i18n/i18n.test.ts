@@ -19,7 +19,7 @@ const CODES: Record<ErrorCode, true> = {
   server: true, 'bad-response': true, 'not-found': true, 'invalid-input': true, 'group.name-taken': true,
   'group.slug-taken': true, 'group.not-live': true, 'user.not-found': true, 'message.rejected': true,
   'message.empty': true, 'file.too-large': true, 'file.empty': true, 'file.first-in-direct': true,
-  'file.unreadable': true, 'sso.cancelled': true, 'secret.plaintext-refused': true, unknown: true,
+  'file.unreadable': true, 'sso.cancelled': true, 'signin.cancelled': true, 'origin.insecure': true, 'secret.plaintext-refused': true, unknown: true,
 }
 
 describe('i18n', () => {
