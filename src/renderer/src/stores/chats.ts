@@ -64,19 +64,6 @@ export const useChatsStore = defineStore('chats', () => {
     try { await request('chats.blur') } catch { /* nothing to undo */ }
   }
 
-  /**
-   * A panel covers the open chat (issue 12 item 7): main stops treating it as read (its unread count rises and it
-   * notifies), while the renderer keeps it open underneath.
-   */
-  function pauseReading(): void {
-    void request('chats.blur').catch(() => undefined)
-  }
-
-  /** The panel closed: the chat is read again (a one-message window marks it read without touching the timeline). */
-  function resumeReading(chatId: ChatId): void {
-    void request('chats.open', { chatId, limit: 1 }).catch(() => undefined)
-  }
-
   /** Notifications on/off for one chat; optimistic, undone if main refuses (then rethrows). */
   async function setMuted(chatId: ChatId, muted: boolean): Promise<void> {
     const before = byId(chatId)
@@ -122,6 +109,6 @@ export const useChatsStore = defineStore('chats', () => {
 
   return {
     list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread,
-    load, upsert, byId, members, blur, pauseReading, resumeReading, setMuted, setDraft, flushDrafts,
+    load, upsert, byId, members, blur, setMuted, setDraft, flushDrafts,
   }
 })
