@@ -40,6 +40,14 @@ export async function createGroup(ts: TestServer, creator: TestUser, memberIds: 
   return `group:${slug}`
 }
 
+/** R1 then R7 for a user who has not signed in yet (PROTOCOL 1.2), as their other device would: groups can then be made for them. */
+export async function bootstrapUser(ts: TestServer, user: TestUser): Promise<void> {
+  for (const path of ['/cht/save-user-data/', '/cht/api/user/profile/']) {
+    const r = await fetch(ts.origin + path, { headers: { Authorization: user.token } })
+    if (r.status !== 200) throw new Error(`${path} ${r.status}`)
+  }
+}
+
 export function chatItem(page: Page, chatId: string): Locator {
   return page.getByTestId('chat-list').locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`)
 }

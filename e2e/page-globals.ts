@@ -34,4 +34,5 @@ export interface PageGlobals {
     images: Iterable<{ complete: boolean }>
   }
   getComputedStyle(el: unknown): { direction: string; outlineStyle: string }
+  requestAnimationFrame(cb: () => void): number
 }

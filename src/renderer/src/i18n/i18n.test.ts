@@ -52,4 +52,17 @@ describe('i18n', () => {
     i18n.global.locale.value = 'fa'
     expect(errorText({ code: 'auth.invalid' })).toBe(fa.errors.auth.invalid)
   })
+
+  it('uses plural forms in English and the one Persian form for every count (issue 12 item 5)', () => {
+    const g = i18n.global
+    g.locale.value = 'en'
+    expect(g.t('chats.unread', { n: 1 }, 1)).toBe('1 unread message')
+    expect(g.t('chats.unread', { n: 2 }, 2)).toBe('2 unread messages')
+    expect(g.t('chat.membersCount', { n: 1 }, 1)).toBe('1 member')
+    expect(g.t('chat.membersCount', { n: 0 }, 0)).toBe('0 members')
+    expect(g.t('people.count', { n: 1 }, 1)).toBe('1 person')
+    g.locale.value = 'fa'
+    expect(g.t('chats.unread', { n: '۱' }, 1)).toBe('۱ پیام خوانده‌نشده')
+    expect(g.t('chats.unread', { n: '۵' }, 5)).toBe('۵ پیام خوانده‌نشده')
+  })
 })
