@@ -125,6 +125,17 @@ describe('SignInView', () => {
     expect(w.get('[data-testid="signin-submit"]').attributes('disabled')).toBeUndefined()
   })
 
+  it('never shows a schema refusal\'s English detail, only the translated message', async () => {
+    const { w, bridge } = await mountSignIn('fa')
+    bridge.handle('session.signIn', () => { throw { code: 'invalid-input', detail: 'Invalid string: must match pattern /^\\S+$/' } })
+    await w.get('[data-testid="signin-use-token"]').trigger('click')
+    await w.get('[data-testid="signin-token"]').setValue('two words')
+    await w.get('form').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error"]').text()).toBe(fa.errors['invalid-input'])
+    expect(w.find('details').exists()).toBe(false)
+  })
+
   it('signs in with the web page and translates a cancellation from the page itself', async () => {
     const { w, bridge } = await mountSignIn('en')
     await w.get('[data-testid="signin-web"]').trigger('click')
