@@ -156,7 +156,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       store: ports.store,
       clock,
       getToken: () => token,
-      // Chats leave core with their mute flag.
+      // Chats leave core with their mute flag and their draft.
       emit: (name, payload) => emit(name, name === 'chats.changed' ? ((payload as Chat[]).map(decorate) as never) : payload),
       onIncoming: (chatId, message, active) => notifier.incoming(chatId, message, active),
       maxFileBytes: () => settings.maxFileBytes,

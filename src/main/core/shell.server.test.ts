@@ -1,11 +1,14 @@
 // Issue 12 (items 7 and 8) in core, against the reference server over real sockets: drafts kept per chat across a
 // restart, "You" in the list preview, sign-in that the person can cancel, and no unencrypted remote server
 // without their consent.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, uniqueSlug, type TestServer } from '../../../testkit/server'
-import { createChatClient, memoryPorts } from './index'
+import { createChatClient, memoryPorts, type Ports } from './index'
 import { recorded, sharedGroup, signedIn, until, type Harness } from './testing/harness'
 
 let ts: TestServer
@@ -22,6 +25,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await alice?.client.close()
   await ts?.close()
+})
+
+/** In-memory ports with a cache folder of their own, removed after the test. */
+const cacheDirs: string[] = []
+function tempPorts(): Ports {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cht-cache-test-'))
+  cacheDirs.push(cacheDir)
+  return { ...memoryPorts(), cacheDir }
+}
+afterAll(() => {
+  for (const d of cacheDirs) rmSync(d, { recursive: true, force: true })
 })
 
 const draftOf = async (h: { client: Harness['client'] }, chatId: string): Promise<string | undefined> =>
@@ -75,7 +89,7 @@ describe('drafts (issue 12 item 7)', () => {
 
 describe('sign-in: insecure origins (issue 12 item 8)', () => {
   it('refuses http: to another machine unless the person accepted it', async () => {
-    const h = recorded(ts.origin)
+    const h = recorded(ts.origin, { ports: tempPorts() })
     const origin = 'http://0.0.0.0:1' // not loopback by name; nothing listens there
     const refused = await h.client.handle('session.signIn', { serverOrigin: origin, token: 'x' })
     expect(refused).toEqual({ ok: false, error: { code: 'origin.insecure', detail: '0.0.0.0:1' } })
@@ -90,7 +104,7 @@ describe('sign-in: insecure origins (issue 12 item 8)', () => {
 
   it('lets loopback http: through without asking (the local reference server)', async () => {
     const [u] = ts.users(1)
-    const h = recorded(ts.origin)
+    const h = recorded(ts.origin, { ports: tempPorts() })
     const r = await h.client.handle('session.signIn', { serverOrigin: ts.origin, token: u.token })
     expect(r.ok).toBe(true)
     await h.client.close()
@@ -117,7 +131,7 @@ describe('sign-in: Cancel (issue 12 item 8)', () => {
   })
 
   it('stops a token sign-in waiting on a server that does not answer', async () => {
-    const h = recorded(silentOrigin)
+    const h = recorded(silentOrigin, { ports: tempPorts() })
     const pending = h.client.handle('session.signIn', { serverOrigin: silentOrigin, token: 'tok' })
     await until(() => sockets.size > 0, 10_000, 'request reached the server')
     await h.client.request('session.cancelSignIn', undefined)
@@ -128,7 +142,7 @@ describe('sign-in: Cancel (issue 12 item 8)', () => {
   })
 
   it('closes the SSO page when the person cancels in the app', async () => {
-    const ports = { ...memoryPorts() }
+    const ports = tempPorts()
     let opened = 0
     let sawAbort = false
     ports.sso = {
@@ -148,7 +162,7 @@ describe('sign-in: Cancel (issue 12 item 8)', () => {
 
   it('cancels even when the SSO port ignores the signal, and a later attempt still works', async () => {
     const [u] = ts.users(1)
-    const ports = { ...memoryPorts() }
+    const ports = tempPorts()
     let calls = 0
     ports.sso = {
       // The first opening never settles and ignores Cancel; the second one "signs in" at once.

@@ -97,6 +97,10 @@ describe('ChatList', () => {
     await w.get('[data-chat-id="group:Old"]').trigger('keydown', { key: 'Home' })
     await settle()
     expect(document.activeElement?.getAttribute('data-chat-id')).toBe('group:dev')
+    // A letter typed on the list goes to the search box.
+    await w.get('[data-chat-id="group:dev"]').trigger('keydown', { key: 's' })
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('chat-search')
+    ;(w.get('[data-chat-id="group:dev"]').element as HTMLElement).focus()
     // Alt+arrows are left to the app-wide chat switch.
     await w.get('[data-chat-id="group:dev"]').trigger('keydown', { key: 'ArrowDown', altKey: true })
     await settle()
