@@ -74,6 +74,31 @@ function build(data: BaseEmoji[], fa: FaAnnotations): EmojiItem[] {
   return out.sort((a, b) => a.order - b.order)
 }
 
+/**
+ * Sequences (ZWJ, keycaps) that the bundled font draws as one glyph: some it does not join (😶‍🌫️ would show as a
+ * face beside a cloud), and those are left out of the picker. Measured once on a canvas with the loaded font;
+ * without a canvas (tests) everything is kept.
+ */
+export async function drawable(items: EmojiItem[], fontFamily = 'Twemoji'): Promise<EmojiItem[]> {
+  if (typeof document === 'undefined' || !document.fonts) return items
+  const ctx = document.createElement('canvas').getContext?.('2d')
+  if (!ctx) return items
+  await document.fonts.load(`32px ${fontFamily}`, '😀').catch(() => undefined)
+  ctx.font = `32px ${fontFamily}`
+  const one = ctx.measureText('😀').width
+  if (!one) return items
+  const isSequence = (c: string): boolean => c.includes('\u200D') || c.includes('\u20E3') // ZWJ, keycap
+  return items.filter((e) => !isSequence(e.char) || ctx.measureText(e.char).width <= one * 1.3)
+}
+
+let offered: Promise<EmojiItem[]> | null = null
+
+/** What the picker offers: every emoji the bundled font draws whole (worked out once). */
+export function pickerEmoji(): Promise<EmojiItem[]> {
+  offered ??= loadEmoji().then((all) => drawable(all))
+  return offered
+}
+
 /** Emoji whose English or Persian names or keywords contain every word of the query (Persian letter variants equal). */
 export function searchEmoji(items: readonly EmojiItem[], query: string, limit = 120): EmojiItem[] {
   const words = normalizeForSearch(query).split(' ').filter(Boolean)
