@@ -8,6 +8,8 @@ import { expect, type App } from './fixtures'
 export async function signIn(app: App, origin: string, token: string): Promise<void> {
   const { page } = app
   await page.getByTestId('signin-origin').fill(origin)
+  // The token is the secondary way in (the organisation's web page comes first): open its section.
+  if (!(await page.getByTestId('signin-token').isVisible())) await page.getByTestId('signin-use-token').click()
   await page.getByTestId('signin-token').fill(token)
   await page.getByTestId('signin-submit').click()
   await expect(page.getByTestId('chat-list')).toBeVisible()
@@ -36,6 +38,14 @@ export async function createGroup(ts: TestServer, creator: TestUser, memberIds: 
   const slug = uniqueSlug(prefix)
   await makeGroup(ts.origin, creator.token, slug, memberIds) // throws unless R2 → 201 and every R4 → 200
   return `group:${slug}`
+}
+
+/** R1 then R7 for a user who has not signed in yet (PROTOCOL 1.2), as their other device would: groups can then be made for them. */
+export async function bootstrapUser(ts: TestServer, user: TestUser): Promise<void> {
+  for (const path of ['/cht/save-user-data/', '/cht/api/user/profile/']) {
+    const r = await fetch(ts.origin + path, { headers: { Authorization: user.token } })
+    if (r.status !== 200) throw new Error(`${path} ${r.status}`)
+  }
 }
 
 export function chatItem(page: Page, chatId: string): Locator {

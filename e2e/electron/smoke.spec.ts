@@ -38,7 +38,7 @@ test('the built app opens its window on the sign-in view with the narrow bridge 
   })
   try {
     const win = await app.firstWindow()
-    await expect(win.getByTestId('signin-submit')).toBeVisible({ timeout: 20_000 })
+    await expect(win.getByTestId('signin-web')).toBeVisible({ timeout: 20_000 })
     const exposed = await win.evaluate(() => {
       const g = globalThis as unknown as Record<string, unknown>
       const cht = g.cht as Record<string, unknown> | undefined

@@ -216,9 +216,12 @@ export async function attachApp(page: Page, opts: AttachOptions): Promise<Attach
   const browser: Browser | null = page.context().browser()
   // SsoLogin (DESIGN §4): like Electron's separate window without preload — a fresh context, no bridge.
   ports.sso = {
-    async login(serverOrigin) {
+    async login(serverOrigin, signal) {
       if (!browser) throw new ChtError('sso.cancelled', 'no browser for the sign-in page')
       const context = await browser.newContext()
+      // Cancel in the app closes the sign-in page, as main's SSO window does.
+      const onAbort = () => void context.close().catch(() => undefined)
+      signal?.addEventListener('abort', onAbort, { once: true })
       try {
         const ssoPage = await context.newPage()
         await ssoPage.goto(new URL('/sso/login/', serverOrigin).href)
@@ -227,10 +230,12 @@ export async function attachApp(page: Page, opts: AttachOptions): Promise<Attach
         for (;;) {
           const cookie = (await context.cookies(serverOrigin)).find((c) => c.name === 'token' && c.value)
           if (cookie) return cookie.value
+          if (signal?.aborted) throw signal.reason
           if (ssoPage.isClosed() || Date.now() > deadline) throw new ChtError('sso.cancelled')
           await new Promise((r) => setTimeout(r, 150))
         }
       } finally {
+        signal?.removeEventListener('abort', onAbort)
         await context.close().catch(() => undefined)
       }
     },

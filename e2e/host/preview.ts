@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       await page.getByTestId('message').first().waitFor()
       await page.waitForTimeout(500) // images arrive through the bridge
     } else {
-      await page.getByTestId('signin-submit').waitFor()
+      await page.getByTestId('signin-web').waitFor()
     }
     const shot = resolve(root, '.cht-data/preview-screenshot.png')
     await page.screenshot({ path: shot })

@@ -13,6 +13,7 @@ test('a bad token shows a translated error, in Persian and then in English', asy
   const app = await openApp()
   const { page } = app
   await page.getByTestId('signin-origin').fill(testServer.origin)
+  await page.getByTestId('signin-use-token').click()
   await page.getByTestId('signin-token').fill('not-a-real-token-' + Date.now())
   await page.getByTestId('signin-submit').click()
   const error = page.getByTestId('error')

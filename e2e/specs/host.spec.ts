@@ -32,7 +32,7 @@ test('the host serves the built renderer with the app\'s CSP and never outside i
 
 test('the page has no network of its own and a bridge with nothing but request/on/stageFiles', async ({ openApp, testServer }) => {
   const app = await openApp()
-  await expect(app.page.getByTestId('signin-submit')).toBeVisible()
+  await expect(app.page.getByTestId('signin-web')).toBeVisible()
   const probe = await app.page.evaluate(async (origin) => {
     const g = globalThis as unknown as Record<string, unknown> & { fetch(u: string): Promise<unknown> }
     let network = 'reached'

@@ -166,10 +166,12 @@ test('your place survives switching chats, Settings and People, and your own mes
   // Counted while away.
   await expect(page.getByTestId('new-messages')).toHaveText(`${faDigits(1)} پیام تازه`)
 
-  for (const view of ['settings-link', 'people-button'] as const) {
-    await page.getByTestId(view).click()
-    await expect(page.getByTestId('chat-view')).toHaveCount(0)
-    await page.goBack()
+  // Settings and People open as panels over the chat (issue 12 item 7); closing one gives the chat back.
+  for (const [button, view] of [['settings-link', 'settings-view'], ['people-button', 'people-view']] as const) {
+    await page.getByTestId(button).click()
+    await expect(page.getByTestId(view)).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId(view)).toHaveCount(0)
     await expect(page.getByTestId('timeline')).toBeVisible()
     await expect.poll(async () => (await firstInView(page)).key).toBe(before.key)
     expectSamePlace(await firstInView(page), before)

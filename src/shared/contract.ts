@@ -20,12 +20,16 @@ const httpOrigin = z
     }
   }, 'not an http(s) origin')
 const token = z.string().trim().min(1).max(4096).regex(/^\S+$/)
+/** The person accepted an unencrypted (http:) server on another machine; core refuses one without it. */
+const allowInsecure = z.boolean().optional()
 
 /** Runtime schemas for the arguments of every request (one object argument each, or none). */
 export const requestSchemas = {
   'session.get': z.undefined(),
-  'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token }),
-  'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin }),
+  'session.signIn': z.strictObject({ serverOrigin: httpOrigin, token, allowInsecure }),
+  'session.signInWeb': z.strictObject({ serverOrigin: httpOrigin, allowInsecure }),
+  /** Stop a sign-in that is still waiting (the SSO window, a slow server): it fails with `signin.cancelled`. */
+  'session.cancelSignIn': z.undefined(),
   /** Sign out; `deleteLocalData` also deletes this user's messages and outbox from this computer (a shared PC). */
   'session.signOut': z.strictObject({ deleteLocalData: z.boolean() }).optional(),
   /** The current connection state (events only report changes). */
@@ -39,8 +43,8 @@ export const requestSchemas = {
   /** The window is hidden or another view is shown: no chat is being read. */
   'chats.blur': z.undefined(),
   'chats.members': z.strictObject({ chatId }),
-  /** The composer's unsent text, kept per chat in the local store (survives switching chats and restarts). */
-  'chats.setDraft': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
+  /** The composer's unsent text for a chat ('' clears it), kept in the local store; it comes back as `Chat.draft`. */
+  'drafts.set': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
   /** Size of this user's local data on disk (Settings). */
   'data.size': z.undefined(),
 
@@ -146,15 +150,16 @@ export interface RequestResults {
   'session.signIn': SessionInfo
   'session.signInWeb': SessionInfo
   'session.signOut': void
+  'session.cancelSignIn': void
   'connection.get': ConnectionState
   'connection.reconnect': void
-  'chats.setDraft': void
   'data.size': { bytes: number }
   'chats.list': Chat[]
   /** `firstUnread` is set when messages from others arrived after the read mark (before this open cleared it). */
   'chats.open': MessageWindow & { chat: Chat; firstUnread?: FirstUnread }
   'chats.blur': void
   'chats.members': User[]
+  'drafts.set': void
   'messages.older': MessageWindow
   'messages.send': { key: string }
   'messages.retry': void

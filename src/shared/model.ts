@@ -24,7 +24,7 @@ export type ChatId = string
 
 export interface MessagePreview {
   senderName: string
-  /** Sent by the signed-in user (the list says "You: …"). */
+  /** Sent by the signed-in user: the list reads "You: …" instead of their own name. */
   own?: boolean
   text: string
   isFile: boolean
@@ -52,7 +52,7 @@ export interface Chat {
   muted?: boolean
   /** Groups: the current user may add and remove members (creator or superuser). */
   canManage?: boolean
-  /** Text typed in the composer and not sent yet (kept in the local store). */
+  /** Text typed in the composer and not sent yet (kept by main across chat switches and restarts). */
   draft?: string
 }
 
@@ -187,6 +187,8 @@ export type ErrorCode =
   | 'file.unreadable'
   | 'file.open-failed' // the system could not open a downloaded file (no app for it)
   | 'sso.cancelled'
+  | 'signin.cancelled' // the person pressed Cancel while signing in
+  | 'origin.insecure' // http:// to another machine without the person's explicit consent
   | 'secret.plaintext-refused'
   | 'session.expired' // the token is no longer valid: sign in again (issue 10/11: nothing is deleted)
   | 'session.other-user' // signed in as someone else than the session whose data is here

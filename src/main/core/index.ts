@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { isMuted, Notifier } from './notify'
 import { systemClock, type Ports, type Timer } from './ports'
 import { bootstrap, Session } from './session'
+import { abortable, checkOrigin, SignInAttempts } from './signin'
 
 export type { Ports } from './ports'
 export { memoryPorts } from './ports'
@@ -99,6 +100,8 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     emit: (n) => emit('notification', n),
   })
   let viewing: string | null = null
+  // Issue 12: the one sign-in attempt that Cancel stops (signin.ts).
+  const attempts = new SignInAttempts()
 
   // Issue 4: staged files, pasted bytes waiting in the outbox, and the media cache live under one private folder.
   const cacheRoot = ports.cacheDir ?? join(tmpdir(), `cht-cache-${process.pid}`)
@@ -178,11 +181,22 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     return goingOnline
   }
 
-  async function signIn(origin: string, newToken: string): Promise<SessionInfo> {
+  /** One sign-in attempt: Cancel (session.cancelSignIn) aborts it until the new session is in place. */
+  async function attempt(work: (signal: AbortSignal) => Promise<SessionInfo>): Promise<SessionInfo> {
+    const signal = attempts.begin()
+    try {
+      return await work(signal)
+    } finally {
+      attempts.end(signal)
+    }
+  }
+
+  async function signIn(origin: string, newToken: string, signal: AbortSignal): Promise<SessionInfo> {
     const normalized = new URL(origin).origin
     const token = { value: newToken }
     const candidate = makeRest(normalized, () => token.value)
-    const user = await bootstrap(candidate, normalized)
+    const user = await bootstrap(candidate, normalized, signal)
+    if (signal.aborted) throw signal.reason
     await ports.secrets.set(newToken)
     const info: SessionInfo = { serverOrigin: normalized, user }
     settings = { ...settings, serverOrigin: normalized }
@@ -232,12 +246,20 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
   const handlers: Handlers = {
     'session.get': () => session?.info ?? null,
-    'session.signIn': ({ serverOrigin, token: t }) => signIn(serverOrigin, t),
-    'session.signInWeb': async ({ serverOrigin }) => {
-      if (!ports.sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
-      const t = await ports.sso.login(new URL(serverOrigin).origin)
-      return signIn(serverOrigin, t)
+    'session.signIn': ({ serverOrigin, token: t, allowInsecure }) => {
+      checkOrigin(serverOrigin, allowInsecure)
+      return attempt((signal) => signIn(serverOrigin, t, signal))
     },
+    'session.signInWeb': ({ serverOrigin, allowInsecure }) => {
+      checkOrigin(serverOrigin, allowInsecure)
+      const sso = ports.sso
+      if (!sso) throw new ChtError('sso.cancelled', 'no web sign-in here')
+      return attempt(async (signal) => {
+        const t = await abortable(sso.login(new URL(serverOrigin).origin, signal), signal)
+        return signIn(serverOrigin, t, signal)
+      })
+    },
+    'session.cancelSignIn': () => attempts.cancel(),
     'session.signOut': (args) => endSession(true, args?.deleteLocalData ?? false),
     'connection.get': () => connection,
     'connection.reconnect': async () => {
@@ -261,7 +283,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       session?.engine.blur(true)
     },
     'chats.members': ({ chatId }) => requireEngine().members(chatId),
-    'chats.setDraft': ({ chatId, text }) => requireEngine().setDraft(chatId, text),
+    'drafts.set': ({ chatId, text }) => requireEngine().setDraft(chatId, text),
     'data.size': () => ({ bytes: session?.store.sizeBytes() ?? 0 }),
     'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
     'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),

@@ -34,9 +34,12 @@ export interface Clock {
   clearTimeout(timer: Timer | null | undefined): void
 }
 
-/** Opens the server's SSO login page and resolves with the `token` cookie it sets (DESIGN §4). */
+/**
+ * Opens the server's SSO login page and resolves with the `token` cookie it sets (DESIGN §4). When `signal` aborts
+ * (the person pressed Cancel in the app), the page closes and the promise rejects with the signal's reason.
+ */
 export interface SsoLogin {
-  login(serverOrigin: string): Promise<string>
+  login(serverOrigin: string, signal?: AbortSignal): Promise<string>
 }
 
 /** Hints that the network may be back (resume from sleep, unlock, online): reconnect at once. */

@@ -17,23 +17,23 @@ const OTHER_DEVICE_WINDOW_MS = 60_000
 /** Two devices fighting over the socket token must not loop hot: at most one automatic re-auth per this. */
 const REAUTH_PAUSE_MS = 30_000
 
-/** PROTOCOL 1.2: R1 then R7, before anything else. */
-export async function bootstrap(rest: Rest, origin: string): Promise<User> {
-  await saveUser(rest)
-  return wire.sessionUserFromR7((await rest.get(wire.routes.profile)).body, origin)
+/** PROTOCOL 1.2: R1 then R7, before anything else. `signal`: a sign-in the person may cancel. */
+export async function bootstrap(rest: Rest, origin: string, signal?: AbortSignal): Promise<User> {
+  await saveUser(rest, signal)
+  return wire.sessionUserFromR7((await rest.get(wire.routes.profile, { signal })).body, origin)
 }
 
 /**
  * R1: records this token as the user's socket token (1.3). An R1 5xx may be an interrupted bootstrap (R1 done, R7
  * never): R7, then R1 again (§1.2) — only a failure after that is an error.
  */
-export async function saveUser(rest: Rest): Promise<void> {
+export async function saveUser(rest: Rest, signal?: AbortSignal): Promise<void> {
   try {
-    await rest.get(wire.routes.saveUser)
+    await rest.get(wire.routes.saveUser, { signal })
   } catch (e) {
     if (!(e instanceof ChtError) || e.code !== 'server') throw e
-    await rest.get(wire.routes.profile)
-    await rest.get(wire.routes.saveUser)
+    await rest.get(wire.routes.profile, { signal })
+    await rest.get(wire.routes.saveUser, { signal })
   }
 }
 

@@ -56,6 +56,21 @@ describe('SSO login window (DESIGN §4)', () => {
     expect((err as ChtError).code).toBe('sso.cancelled')
   })
 
+  it('closes the window when the app cancels the sign-in (issue 12 item 8)', async () => {
+    const ctl = new AbortController()
+    const promise = createSsoLogin().login('https://chat.example.org', ctl.signal)
+    const win = BrowserWindow.instances.at(-1)!
+    const ses = session.partitions.get(win.options.webPreferences!.partition as string) as FakeSession
+    const reason = new ChtError('signin.cancelled')
+    ctl.abort(reason)
+    await expect(promise).rejects.toBe(reason)
+    expect(win.isDestroyed()).toBe(true)
+    expect(ses.cookies.listenerCount('changed')).toBe(0)
+    // Already cancelled: nothing opens.
+    await expect(createSsoLogin().login('https://chat.example.org', ctl.signal)).rejects.toBe(reason)
+    expect(BrowserWindow.instances).toHaveLength(1)
+  })
+
   it('keeps navigation on the server origin', () => {
     const { promise, win } = start('https://chat.example.org')
     promise.catch(() => undefined)

@@ -19,7 +19,7 @@ export function cookieMatchesHost(cookie: Pick<Cookie, 'domain'>, hostname: stri
 
 export function createSsoLogin(opts: SsoOptions = {}): SsoLogin {
   return {
-    login(serverOrigin: string): Promise<string> {
+    login(serverOrigin: string, signal?: AbortSignal): Promise<string> {
       let server: URL
       try {
         server = new URL(serverOrigin)
@@ -29,6 +29,7 @@ export function createSsoLogin(opts: SsoOptions = {}): SsoLogin {
       if (server.protocol !== 'https:' && server.protocol !== 'http:') {
         return Promise.reject(new ChtError('invalid-input', 'bad server origin'))
       }
+      if (signal?.aborted) return Promise.reject(signal.reason)
       const origin = `${server.protocol}//${server.host}`
       // No 'persist:' prefix: an in-memory session that disappears with the window.
       const partition = `sso-${randomUUID()}`
@@ -67,6 +68,14 @@ export function createSsoLogin(opts: SsoOptions = {}): SsoLogin {
 
       return new Promise<string>((resolve, reject) => {
         let settled = false
+        // Cancel in the app (session.cancelSignIn) closes the page; the rejection carries the signal's reason.
+        const onAbort = (): void => {
+          if (settled) return
+          settled = true
+          cleanup()
+          reject(signal?.reason)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
         const onCookie = (_event: unknown, cookie: Cookie, _cause: string, removed: boolean): void => {
           if (settled || removed || cookie.name !== 'token' || !cookie.value) return
           if (!cookieMatchesHost(cookie, server.hostname)) return
@@ -75,6 +84,7 @@ export function createSsoLogin(opts: SsoOptions = {}): SsoLogin {
           resolve(cookie.value)
         }
         const cleanup = (): void => {
+          signal?.removeEventListener('abort', onAbort)
           ses.cookies.removeListener('changed', onCookie)
           if (!win.isDestroyed()) win.close()
           void ses.clearStorageData().catch(() => undefined)
@@ -83,6 +93,7 @@ export function createSsoLogin(opts: SsoOptions = {}): SsoLogin {
         win.on('closed', () => {
           if (settled) return
           settled = true
+          signal?.removeEventListener('abort', onAbort)
           ses.cookies.removeListener('changed', onCookie)
           void ses.clearStorageData().catch(() => undefined)
           reject(new ChtError('sso.cancelled'))

@@ -24,6 +24,8 @@ describe('App', () => {
   it('sends a signed-out user to the sign-in page, and into the chats after signing in', async () => {
     const { w, router } = await start(false)
     expect(router.currentRoute.value.name).toBe('signin')
+    await w.get('[data-testid="signin-use-token"]').trigger('click')
+    await settle()
     await w.get('[data-testid="signin-token"]').setValue('good-token')
     await w.get('form').trigger('submit')
     await settle(10)

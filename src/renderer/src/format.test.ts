@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { formatDay } from './format'
 
-// Issue 12 (and the issue's item 5): the day heading and the floating date read as a Persian reader writes them.
+// 2026-11-15 (a Sunday) at noon local time = 24 Aban 1405.
+const SUNDAY = new Date(2026, 10, 15, 12).getTime()
+
 describe('formatDay', () => {
-  const day = new Date(2026, 10, 15, 12).getTime() // Sunday 15 November 2026 = ۲۴ آبان ۱۴۰۵
-
-  it('fa: weekday, day, month, year in the Persian calendar with Persian digits, no Latin comma', () => {
-    expect(formatDay('fa', day)).toBe('یکشنبه ۲۴ آبان ۱۴۰۵')
+  it('reads weekday, day, month, year in Persian, in that order and without a Latin comma', () => {
+    expect(formatDay('fa', SUNDAY)).toBe('یکشنبه ۲۴ آبان ۱۴۰۵')
   })
 
-  it('en: the Gregorian date as English readers expect it', () => {
-    expect(formatDay('en', day)).toBe('Sunday, November 15, 2026')
+  it('keeps the usual English form', () => {
+    expect(formatDay('en', SUNDAY)).toBe('Sunday, November 15, 2026')
   })
 
-  it('an unknown time is an empty heading, not "Invalid Date"', () => {
+  it('is empty for an unknown time instead of "Invalid Date"', () => {
     expect(formatDay('fa', Number.NaN)).toBe('')
+    expect(formatDay('en', Number.POSITIVE_INFINITY)).toBe('')
   })
 })

@@ -24,16 +24,18 @@ export function formatTime(locale: Locale, at: number): string {
 }
 
 /**
- * A day heading: weekday, day, month, year. In fa it is built from the parts (`یکشنبه ۲۴ آبان ۱۴۰۵`): the default
- * fa-IR string runs year first with a Latin comma (`۱۴۰۵ آبان ۲۴, یکشنبه`), which no Persian reader writes.
+ * A day heading: weekday, day, month, year — `یکشنبه ۲۴ آبان ۱۴۰۵` in fa (Persian calendar), `Sunday, November 15,
+ * 2026` in en. ICU's fa pattern is year-first with a Latin comma (`۱۴۰۵ آبان ۲۴, یکشنبه`), which reads backwards in a
+ * Persian sentence, so fa is assembled from the parts in the order people write it. Used by the day separators and
+ * the floating date of the timeline.
  */
 export function formatDay(locale: Locale, at: number): string {
   if (!Number.isFinite(at)) return ''
   const f = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'day')
   if (locale !== 'fa') return f.format(at)
-  const parts = f.formatToParts(at)
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
-  return [part('weekday'), part('day'), part('month'), part('year')].filter(Boolean).join(' ')
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
+  for (const p of f.formatToParts(at)) part[p.type] = p.value
+  return [part.weekday, part.day, part.month, part.year].filter(Boolean).join(' ')
 }
 
 export function formatShortDate(locale: Locale, at: number): string {
@@ -46,6 +48,11 @@ export function formatWeekday(locale: Locale, at: number): string {
 
 export function formatNumber(locale: Locale, n: number): string {
   return new Intl.NumberFormat(locale === 'fa' ? 'fa-IR' : 'en').format(n)
+}
+
+/** When something ends: HH:mm today, "weekday HH:mm" on another day (Do Not Disturb "until …"). */
+export function formatUntil(locale: Locale, until: number, now: number): string {
+  return isSameDay(until, now) ? formatTime(locale, until) : `${formatWeekday(locale, until)} ${formatTime(locale, until)}`
 }
 
 /** Local calendar day identity (for day separators). */

@@ -2,6 +2,9 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import '@fontsource/vazirmatn/400.css'
 import '@fontsource/vazirmatn/700.css'
+// Colour emoji on every system, Linux included, where none may be installed (CSP: fonts from 'self' only). A
+// COLRv0 font (Twemoji): it renders with any FreeType, unlike the COLRv1 builds of Noto Color Emoji.
+import 'twemoji-colr-font/twemoji.css'
 import './styles/main.css'
 import App from './App.vue'
 import { createAppRouter } from './router'

@@ -605,8 +605,9 @@ export class ChatEngine {
     this.sender.transfers.cancel(chatId, key)
   }
 
-  setDraft(chatId: ChatId, text: string): void {
+  setDraft(chatId: ChatId, typed: string): void {
     const s = this.state(chatId)
+    const text = typed.trim() ? typed : '' // whitespace alone is no draft
     if (s.draft === text) return
     this.registry.setDraft(s, text)
     this.changed()

@@ -694,6 +694,8 @@ describe('previewOf', () => {
     const m: Message = { key: 'k', chatId: 'group:x', senderName: 'Bob', text: 'a\n  b', at: 5, own: false, status: 'sent' }
     expect(previewOf(m)).toEqual({ senderName: 'Bob', text: 'a b', isFile: false, at: 5 })
     expect(previewOf({ ...m, text: '', file: attachmentOf('https://h/cht/media/x/1.png') })).toEqual({ senderName: 'Bob', text: '1.png', isFile: true, at: 5 })
+    // Issue 12: the list reads "You: …" for own messages.
+    expect(previewOf({ ...m, own: true })).toEqual({ senderName: 'Bob', own: true, text: 'a b', isFile: false, at: 5 })
     expect(previewOf({ ...m, text: 'x'.repeat(1000) }).text).toHaveLength(200)
   })
 })

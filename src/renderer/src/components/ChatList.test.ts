@@ -58,4 +58,53 @@ describe('ChatList', () => {
     expect(w.get('[data-testid="chat-unread"]').text()).toBe('۱۲')
     expect(w.get('[data-testid="chat-search"]').attributes('placeholder')).toBe(fa.chats.searchHint)
   })
+
+  it('says "You:" for own messages, the sender in groups, and "Draft:" for a chat with unsent text (issue 12)', async () => {
+    bridge.chats = [
+      makeChat('group:a', { title: 'A', lastMessage: { senderName: 'Me Myself', own: true, text: 'mine', isFile: false, at: now - 1 } }),
+      makeChat('direct:u-2', { title: 'Sara', lastMessage: { senderName: 'Sara', text: 'hers', isFile: false, at: now - 2 } }),
+      makeChat('group:b', { title: 'B', draft: 'half written', lastMessage: { senderName: 'علی', text: 'سلام', isFile: false, at: now - 3 } }),
+    ]
+    await useChatsStore().load()
+    const w = mountWith(ChatList, pinia)
+    await settle()
+    const row = (id: string) => w.get(`[data-chat-id="${id}"]`)
+    expect(row('group:a').get('[data-testid="chat-preview-sender"]').text()).toBe('You')
+    expect(row('direct:u-2').find('[data-testid="chat-preview-sender"]').exists()).toBe(false)
+    expect(row('group:b').get('[data-testid="chat-draft-label"]').text()).toBe('Draft:')
+    expect(row('group:b').get('[data-testid="chat-draft"]').text()).toBe('half written')
+    // Each run is isolated: the name in <bdi>, the preview with its own direction.
+    expect(row('group:a').get('[data-testid="chat-preview-sender"]').element.tagName).toBe('BDI')
+    expect(row('group:a').get('[data-testid="chat-preview-text"]').attributes('dir')).toBe('auto')
+  })
+
+  it('is one Tab stop that arrows, Home and End move through (roving tabindex, issue 12 item 9)', async () => {
+    bridge.chats = chats
+    await useChatsStore().load()
+    const w = mountWith(ChatList, pinia, { attachTo: document.body })
+    await settle()
+    const tabbable = () => w.findAll('[data-testid="chat-item"]').filter((i) => i.attributes('tabindex') === '0').map((i) => i.attributes('data-chat-id'))
+    expect(tabbable()).toEqual(['group:dev'])
+    const first = w.get('[data-chat-id="group:dev"]')
+    ;(first.element as HTMLElement).focus()
+    await first.trigger('keydown', { key: 'ArrowDown' })
+    await settle()
+    expect(document.activeElement?.getAttribute('data-chat-id')).toBe('direct:u-2')
+    expect(tabbable()).toEqual(['direct:u-2'])
+    await w.get('[data-chat-id="direct:u-2"]').trigger('keydown', { key: 'End' })
+    await settle()
+    expect(document.activeElement?.getAttribute('data-chat-id')).toBe('group:Old')
+    await w.get('[data-chat-id="group:Old"]').trigger('keydown', { key: 'Home' })
+    await settle()
+    expect(document.activeElement?.getAttribute('data-chat-id')).toBe('group:dev')
+    // A letter typed on the list goes to the search box.
+    await w.get('[data-chat-id="group:dev"]').trigger('keydown', { key: 's' })
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('chat-search')
+    ;(w.get('[data-chat-id="group:dev"]').element as HTMLElement).focus()
+    // Alt+arrows are left to the app-wide chat switch.
+    await w.get('[data-chat-id="group:dev"]').trigger('keydown', { key: 'ArrowDown', altKey: true })
+    await settle()
+    expect(document.activeElement?.getAttribute('data-chat-id')).toBe('group:dev')
+    w.unmount()
+  })
 })

@@ -19,8 +19,9 @@ const CODES: Record<ErrorCode, true> = {
   server: true, 'bad-response': true, 'not-found': true, 'invalid-input': true, 'group.name-taken': true,
   'group.slug-taken': true, 'group.not-live': true, 'user.not-found': true, 'message.rejected': true,
   'message.empty': true, 'file.too-large': true, 'file.empty': true, 'file.first-in-direct': true,
-  'file.unreadable': true, 'file.open-failed': true, 'sso.cancelled': true, 'secret.plaintext-refused': true,
-  'session.expired': true, 'session.other-user': true, 'chat.removed': true, 'store.rebuilt': true, unknown: true,
+  'file.unreadable': true, 'file.open-failed': true, 'sso.cancelled': true, 'signin.cancelled': true, 'origin.insecure': true,
+  'secret.plaintext-refused': true, 'session.expired': true, 'session.other-user': true, 'chat.removed': true, 'store.rebuilt': true,
+  unknown: true,
 }
 
 describe('i18n', () => {
@@ -52,5 +53,18 @@ describe('i18n', () => {
     expect(errorText('no.such-code' as ErrorCode)).toBe(en.errors.unknown)
     i18n.global.locale.value = 'fa'
     expect(errorText({ code: 'auth.invalid' })).toBe(fa.errors.auth.invalid)
+  })
+
+  it('uses plural forms in English and the one Persian form for every count (issue 12 item 5)', () => {
+    const g = i18n.global
+    g.locale.value = 'en'
+    expect(g.t('chats.unread', { n: 1 }, 1)).toBe('1 unread message')
+    expect(g.t('chats.unread', { n: 2 }, 2)).toBe('2 unread messages')
+    expect(g.t('chat.membersCount', { n: 1 }, 1)).toBe('1 member')
+    expect(g.t('chat.membersCount', { n: 0 }, 0)).toBe('0 members')
+    expect(g.t('people.count', { n: 1 }, 1)).toBe('1 person')
+    g.locale.value = 'fa'
+    expect(g.t('chats.unread', { n: '۱' }, 1)).toBe('۱ پیام خوانده‌نشده')
+    expect(g.t('chats.unread', { n: '۵' }, 5)).toBe('۵ پیام خوانده‌نشده')
   })
 })

@@ -10,13 +10,25 @@ export const useChatsStore = defineStore('chats', () => {
   const loaded = ref(false)
   const activeId = ref<ChatId | null>(null)
   const query = ref('')
-  /** Unsent composer text per chat, kept while switching chats. */
+  /**
+   * Unsent composer text per chat (issue 12 item 7). The renderer's copy is the one being typed; main keeps it
+   * (drafts.set) so it survives a reload and a restart, and hands it back on each chat as `Chat.draft`.
+   */
   const drafts = ref<Record<ChatId, string>>({})
+  /** Chats whose draft came from main once: after that, what is typed here wins. */
+  const seeded = new Set<ChatId>()
 
-  on('chats.changed', (chats) => {
+  function take(chats: Chat[]): void {
     list.value = chats
     loaded.value = true
-  })
+    for (const c of chats) {
+      if (seeded.has(c.id)) continue
+      seeded.add(c.id)
+      if (c.draft && drafts.value[c.id] === undefined) drafts.value = { ...drafts.value, [c.id]: c.draft }
+    }
+  }
+
+  on('chats.changed', take)
 
   // Newest activity first; chats without messages keep the server order at the end.
   const sorted = computed(() =>
@@ -30,8 +42,7 @@ export const useChatsStore = defineStore('chats', () => {
   const totalUnread = computed(() => unreadTotal(list.value))
 
   async function load(): Promise<void> {
-    list.value = await request('chats.list')
-    loaded.value = true
+    take(await request('chats.list'))
   }
 
   function upsert(chat: Chat): void {
@@ -66,13 +77,38 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
+  // Typing is saved to main after a short pause, and at once when leaving the chat, sending, or unloading.
+  const DRAFT_SAVE_MS = 300
+  const unsaved = new Map<ChatId, ReturnType<typeof setTimeout>>()
+
   function setDraft(chatId: ChatId, text: string): void {
+    seeded.add(chatId)
     if (text) drafts.value = { ...drafts.value, [chatId]: text }
     else if (chatId in drafts.value) {
       const { [chatId]: _, ...rest } = drafts.value
       drafts.value = rest
     }
+    clearTimeout(unsaved.get(chatId))
+    if (!text) return saveDraft(chatId) // a send or a cleared box: no stale draft may come back
+    unsaved.set(chatId, setTimeout(() => saveDraft(chatId), DRAFT_SAVE_MS))
   }
 
-  return { list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread, load, upsert, byId, members, blur, setMuted, setDraft }
+  function saveDraft(chatId: ChatId): void {
+    clearTimeout(unsaved.get(chatId))
+    unsaved.delete(chatId)
+    void request('drafts.set', { chatId, text: drafts.value[chatId] ?? '' }).catch(() => {
+      /* main is gone or refused: the renderer still has it for this session */
+    })
+  }
+
+  /** Saves every draft typed since the last save (chat switch, window unload). */
+  function flushDrafts(): void {
+    for (const id of [...unsaved.keys()]) saveDraft(id)
+  }
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', flushDrafts)
+
+  return {
+    list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread,
+    load, upsert, byId, members, blur, setMuted, setDraft, flushDrafts,
+  }
 })

@@ -3,6 +3,13 @@ import { ref } from 'vue'
 import type { SessionInfo } from '@shared/model'
 import { on, request } from '../bridge'
 
+export interface SignInOptions {
+  /** The person accepted an unencrypted (http:) server on another machine. */
+  allowInsecure?: boolean
+}
+
+const insecure = (o: SignInOptions): { allowInsecure?: true } => (o.allowInsecure ? { allowInsecure: true } : {})
+
 export const useSessionStore = defineStore('session', () => {
   const info = ref<SessionInfo | null>(null)
   let loading: Promise<void> | null = null
@@ -17,17 +24,22 @@ export const useSessionStore = defineStore('session', () => {
     return loading
   }
 
-  /** Throws BridgeError (e.g. auth.invalid) for the view to translate. */
-  async function signIn(serverOrigin: string, token: string): Promise<SessionInfo> {
-    const s = await request('session.signIn', { serverOrigin: serverOrigin.trim(), token: token.trim() })
+  /** Throws BridgeError (e.g. auth.invalid, signin.cancelled) for the view to translate. */
+  async function signIn(serverOrigin: string, token: string, opts: SignInOptions = {}): Promise<SessionInfo> {
+    const s = await request('session.signIn', { serverOrigin: serverOrigin.trim(), token: token.trim(), ...insecure(opts) })
     info.value = s
     return s
   }
 
-  async function signInWeb(serverOrigin: string): Promise<SessionInfo> {
-    const s = await request('session.signInWeb', { serverOrigin: serverOrigin.trim() })
+  async function signInWeb(serverOrigin: string, opts: SignInOptions = {}): Promise<SessionInfo> {
+    const s = await request('session.signInWeb', { serverOrigin: serverOrigin.trim(), ...insecure(opts) })
     info.value = s
     return s
+  }
+
+  /** Stops the sign-in that is waiting (its promise rejects with signin.cancelled). */
+  async function cancelSignIn(): Promise<void> {
+    await request('session.cancelSignIn').catch(() => undefined)
   }
 
   async function signOut(deleteLocalData = false): Promise<void> {
@@ -38,5 +50,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { info, init, signIn, signInWeb, signOut }
+  return { info, init, signIn, signInWeb, cancelSignIn, signOut }
 })

@@ -22,6 +22,8 @@ export class FakeBridge implements ChtBridge {
   users: User[] = []
   profiles: User[] = []
   opened: string[] = []
+  /** What drafts.set stored, by chat. */
+  drafts = new Map<ChatId, string>()
   private listeners = new Map<EventName, Set<(p: unknown) => void>>()
   private overrides = new Map<RequestName, Handler<never>>()
   private seq = 0
@@ -99,6 +101,11 @@ export class FakeBridge implements ChtBridge {
       }
       case 'session.signInWeb': throw { code: 'sso.cancelled' }
       case 'session.signOut': this.session = null; return out(undefined)
+      case 'session.cancelSignIn': return out(undefined)
+      case 'drafts.set': {
+        this.drafts.set(a.chatId, a.text)
+        return out(undefined)
+      }
       case 'connection.get': return out(this.session ? { status: 'online' } : { status: 'signed-out' })
       case 'chats.list': return out(this.chats)
       case 'chats.open': {

@@ -35,7 +35,9 @@ describe('PeopleView', () => {
     const { w, router } = await start({ path: '/chats' })
     await w.get('[data-testid="people-button"]').trigger('click')
     await settle(10)
-    expect(router.currentRoute.value.name).toBe('people')
+    // A panel over the chats (issue 12 item 7), not a page of its own.
+    expect(router.currentRoute.value.name).toBe('chats')
+    expect(router.currentRoute.value.query.panel).toBe('people')
     expect(w.find('[data-testid="people-view"]').exists()).toBe(true)
   })
 
@@ -89,7 +91,7 @@ describe('PeopleView', () => {
     bridge.handle('direct.start', () => { throw { code: 'user.not-found' } })
     await w.get('[data-user-id="u-1"] [data-testid="person-message"]').trigger('click')
     await settle(10)
-    expect(router.currentRoute.value.name).toBe('people')
+    expect(router.currentRoute.value.query.panel).toBe('people')
     expect(w.get('[data-testid="error"]').text()).toBe(en.errors.user['not-found'])
   })
 
@@ -146,9 +148,11 @@ describe('PeopleView keyboard', () => {
     expect(shown(w)).toEqual(['u-3'])
     await search.trigger('keydown', { key: 'Escape' })
     expect(shown(w)).toHaveLength(5)
-    expect(router.currentRoute.value.name).toBe('people')
+    expect(router.currentRoute.value.query.panel).toBe('people')
     await search.trigger('keydown', { key: 'Escape' })
     await settle(10)
     expect(router.currentRoute.value.name).toBe('chats')
+    expect(router.currentRoute.value.query.panel).toBeUndefined()
+    expect(w.find('[data-testid="people-view"]').exists()).toBe(false)
   })
 })

@@ -30,15 +30,23 @@ async function mountSignIn(locale: 'fa' | 'en') {
 describe('SignInView', () => {
   beforeEach(() => freshEnv('en'))
 
-  it('prefills the server origin from settings and uses a password field for the token', async () => {
+  it('offers the web page first and the token behind "Sign in with a token" (a password field)', async () => {
     const { w } = await mountSignIn('en')
     expect((w.get('[data-testid="signin-origin"]').element as HTMLInputElement).value).toBe('https://cht.example')
+    expect(w.get('[data-testid="signin-web"]').text()).toBe(en.signIn.web)
+    expect(w.find('[data-testid="signin-token"]').exists()).toBe(false)
+    const toggle = w.get('[data-testid="signin-use-token"]')
+    expect(toggle.attributes('aria-expanded')).toBe('false')
+    await toggle.trigger('click')
+    await settle()
+    expect(toggle.attributes('aria-expanded')).toBe('true')
     expect(w.get('[data-testid="signin-token"]').attributes('type')).toBe('password')
   })
 
   for (const [locale, text] of [['en', en.errors.auth.invalid], ['fa', fa.errors.auth.invalid]] as const) {
     it(`shows auth.invalid translated in ${locale}`, async () => {
       const { w, bridge } = await mountSignIn(locale)
+      await w.get('[data-testid="signin-use-token"]').trigger('click')
       await w.get('[data-testid="signin-token"]').setValue('wrong-token')
       await w.get('form').trigger('submit')
       await settle()
@@ -49,9 +57,12 @@ describe('SignInView', () => {
     })
   }
 
-  it('trims the token, signs in and goes to the chats', async () => {
+  it('trims the token, adds the scheme to a bare address, signs in and goes to the chats', async () => {
     const { w, bridge, router } = await mountSignIn('en')
-    await w.get('[data-testid="signin-origin"]').setValue(' http://127.0.0.1:8000 ')
+    await w.get('[data-testid="signin-origin"]').setValue(' 127.0.0.1:8000 ')
+    await settle()
+    expect(w.get('[data-testid="signin-will-use"]').text()).toBe('http://127.0.0.1:8000')
+    await w.get('[data-testid="signin-use-token"]').trigger('click')
     await w.get('[data-testid="signin-token"]').setValue('  good-token \n')
     await w.get('form').trigger('submit')
     await settle()
@@ -60,22 +71,72 @@ describe('SignInView', () => {
     expect(router.currentRoute.value.name).toBe('chats')
   })
 
-  it('shows a busy state while signing in and blocks a second submit', async () => {
+  for (const [locale, dict] of [['en', en], ['fa', fa]] as const) {
+    it(`explains a bad address in ${locale} and sends nothing`, async () => {
+      const { w, bridge } = await mountSignIn(locale)
+      for (const [typed, problem] of [['not a server', 'invalid'], ['ftp://x.example', 'scheme'], ['', 'empty']] as const) {
+        await w.get('[data-testid="signin-origin"]').setValue(typed)
+        await w.get('[data-testid="signin-web"]').trigger('click')
+        await settle()
+        const note = w.get('[data-testid="signin-origin-note"]')
+        expect(note.text()).toBe(dict.signIn.address[problem])
+        expect(w.get('[data-testid="signin-origin"]').attributes('aria-invalid')).toBe('true')
+      }
+      expect(bridge.callsOf('session.signInWeb')).toEqual([])
+    })
+  }
+
+  it('asks for "I understand" before an unencrypted remote server, then passes allowInsecure', async () => {
     const { w, bridge } = await mountSignIn('en')
-    let release!: () => void
-    bridge.handle('session.signIn', () => new Promise((r) => { release = () => r({ serverOrigin: 'x', user: bridge.user }) }))
+    await w.get('[data-testid="signin-origin"]').setValue('http://chat.example.org')
+    await settle()
+    expect(w.get('[data-testid="signin-insecure"]').text()).toContain(en.signIn.insecure.text)
+    await w.get('[data-testid="signin-web"]').trigger('click')
+    await settle()
+    expect(bridge.callsOf('session.signInWeb')).toEqual([])
+    await w.get('[data-testid="signin-insecure-accept"]').setValue(true)
+    await w.get('[data-testid="signin-web"]').trigger('click')
+    await settle()
+    expect(bridge.callsOf('session.signInWeb')).toEqual([{ serverOrigin: 'http://chat.example.org', allowInsecure: true }])
+    // A loopback server needs no consent.
+    await w.get('[data-testid="signin-origin"]').setValue('localhost:8787')
+    await settle()
+    expect(w.find('[data-testid="signin-insecure"]').exists()).toBe(false)
+  })
+
+  it('shows a busy state with Cancel while signing in; Cancel stops it without an error', async () => {
+    const { w, bridge } = await mountSignIn('en')
+    let reject!: (e: unknown) => void
+    bridge.handle('session.signIn', () => new Promise((_r, ko) => { reject = ko }))
+    bridge.handle('session.cancelSignIn', () => { reject({ code: 'signin.cancelled' }) })
+    await w.get('[data-testid="signin-use-token"]').trigger('click')
     await w.get('[data-testid="signin-token"]').setValue('good-token')
     await w.get('form').trigger('submit')
     await settle()
-    expect(w.get('[data-testid="signin-submit"]').text()).toBe(en.signIn.busy)
+    expect(w.get('[data-testid="signin-waiting"]').text()).toContain(en.signIn.busy)
     expect(w.get('[data-testid="signin-submit"]').attributes('disabled')).toBeDefined()
     await w.get('form').trigger('submit')
-    release()
+    await w.get('[data-testid="signin-cancel"]').trigger('click')
     await settle()
     expect(bridge.callsOf('session.signIn')).toHaveLength(1)
+    expect(bridge.callsOf('session.cancelSignIn')).toHaveLength(1)
+    expect(w.find('[data-testid="signin-waiting"]').exists()).toBe(false)
+    expect(w.find('[data-testid="error"]').exists()).toBe(false)
+    expect(w.get('[data-testid="signin-submit"]').attributes('disabled')).toBeUndefined()
   })
 
-  it('signs in with the web page and translates a cancellation', async () => {
+  it('never shows a schema refusal\'s English detail, only the translated message', async () => {
+    const { w, bridge } = await mountSignIn('fa')
+    bridge.handle('session.signIn', () => { throw { code: 'invalid-input', detail: 'Invalid string: must match pattern /^\\S+$/' } })
+    await w.get('[data-testid="signin-use-token"]').trigger('click')
+    await w.get('[data-testid="signin-token"]').setValue('two words')
+    await w.get('form').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error"]').text()).toBe(fa.errors['invalid-input'])
+    expect(w.find('details').exists()).toBe(false)
+  })
+
+  it('signs in with the web page and translates a cancellation from the page itself', async () => {
     const { w, bridge } = await mountSignIn('en')
     await w.get('[data-testid="signin-web"]').trigger('click')
     await settle()
@@ -89,7 +150,7 @@ describe('SignInView', () => {
     await w.get('[data-testid="lang-fa"]').trigger('click')
     await settle()
     expect(bridge.callsOf('settings.set')).toEqual([{ locale: 'fa' }])
-    expect(w.get('[data-testid="signin-submit"]').text()).toBe(fa.signIn.submit)
+    expect(w.get('[data-testid="signin-web"]').text()).toBe(fa.signIn.web)
     expect(document.documentElement.dir).toBe('rtl')
     expect(document.documentElement.lang).toBe('fa')
   })
