@@ -14,7 +14,26 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined
   sent: Array<[string, unknown]> = []
   destroyed = false
+  loading = false
+  reloads = 0
+  crashedByUs = 0
   zoomLevel = 0
+  isLoading(): boolean {
+    return this.loading
+  }
+  /** Like Electron: the page starts loading again (a test ends it with finishLoad()). */
+  reload(): void {
+    this.reloads++
+    this.loading = true
+  }
+  finishLoad(): void {
+    this.loading = false
+    this.emit('did-finish-load')
+  }
+  forcefullyCrashRenderer(): void {
+    this.crashedByUs++
+    this.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 })
+  }
   setZoomLevel(level: number): void {
     this.zoomLevel = level
   }
@@ -314,7 +333,12 @@ export const screen = {
   getAllDisplays: () => screen.displays,
 }
 
-export const shell = { openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined) }
+export const shell = {
+  openExternal: vi.fn(async (_url: string, _opts?: unknown) => undefined),
+  openPath: vi.fn(async (_path: string) => ''),
+}
+
+export const clipboard = { text: '', writeText: vi.fn((t: string) => { clipboard.text = t }) }
 
 /** Registered handlers, as Electron keeps them (one per channel). */
 const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>()
@@ -379,10 +403,11 @@ export function resetFakeElectron(): void {
   Notification.supported = true
   Tray.instances = []
   Menu.applicationMenu = null
+  clipboard.text = ''
   vi.clearAllMocks()
 }
 
 export default {
-  app, BrowserWindow, protocol, session, screen, shell, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
+  app, BrowserWindow, protocol, session, screen, shell, clipboard, ipcMain, ipcRenderer, contextBridge, safeStorage, dialog,
   powerMonitor, net, Notification, Tray, Menu, nativeImage,
 }

@@ -21,6 +21,7 @@ const CODES: Record<ErrorCode, true> = {
   'message.empty': true, 'file.too-large': true, 'file.empty': true, 'file.first-in-direct': true,
   'file.unreadable': true, 'sso.cancelled': true, 'secret.plaintext-refused': true,
   'session.expired': true, 'session.other-user': true, 'chat.removed': true, 'store.rebuilt': true, unknown: true,
+  'state.reset': true, 'state.damaged': true, 'app.recovered': true,
 }
 
 describe('i18n', () => {
