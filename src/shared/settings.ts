@@ -29,11 +29,10 @@ export function isOrigin(s: string, schemes: readonly string[] = ['https:', 'htt
   }
 }
 
-const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
-
 // Built lazily: the renderer imports this file for defaultSettings only and must not pull zod into its bundle.
 let stored: ReturnType<typeof buildStoredSchema> | undefined
 function buildSchema() {
+  const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
   return z.object({
     locale: z.enum(['fa', 'en']),
     theme: z.enum(['system', 'light', 'dark']),
