@@ -1,12 +1,12 @@
 // KeyValueStore as one small JSON file in userData (issue 13). It replaces electron-store, whose constructor
 // registers its own ipcMain handlers with no sender check and whose clearInvalidConfig silently wipes a damaged
 // file (signing the user out). Here:
-// * writes are atomic: a temp file, fsync, then rename; the previous good file is kept as `<name>.bak.json`;
+// * writes are atomic (a temp file, fsync, then rename), to the file and then to a second copy, `<name>.bak.json`;
 // * the file carries a schema version (`{ version, values }`; electron-store's flat object is version 0);
 // * every value is validated with zod on read (the schemas in main/state.ts): a bad part falls back to its default
 //   — it is dropped, the reader's default applies — and is reported (logged, and main tells the user), never throws;
 // * a file that cannot be read is moved aside and kept (`<name>.damaged-<time>.json`), never silently cleared; the
-//   last good copy (`.bak`) is used instead when there is one.
+//   second copy (`.bak`) is used instead.
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { z } from 'zod'
@@ -113,7 +113,7 @@ export function createKeyValueStore(opts: JsonStoreOptions): JsonStore {
     return { ...parsed, path }
   }
 
-  // The file, else the last good copy (a crash between the two renames of a write, or a damaged file).
+  // The file, else its second copy (the file damaged, or lost between a rename and the next write).
   const loaded = readOne(file) ?? readOne(backup) ?? { values: {}, version: STATE_VERSION, path: undefined }
   const version = Math.max(STATE_VERSION, loaded.version) // a newer app's file keeps its number (and its keys)
   const values: Values = {}
@@ -136,19 +136,27 @@ export function createKeyValueStore(opts: JsonStoreOptions): JsonStore {
     persist()
   }
 
+  /** temp file, fsync, rename: `path` holds either its old or its new content, never half of one. */
+  function writeAtomic(path: string, text: string): void {
+    const tmp = `${path}.tmp-${process.pid}`
+    const fd = openSync(tmp, 'w', 0o600)
+    try {
+      writeSync(fd, text)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, path)
+  }
+
+  // Two copies of the same state, one after the other: whatever happens to one of them (a crash between the writes,
+  // a damaged sector, a sync tool), the other is complete — and at most one write old.
   function persist(): void {
-    const tmp = `${file}.tmp-${process.pid}`
     try {
       mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
-      const fd = openSync(tmp, 'w', 0o600)
-      try {
-        writeSync(fd, JSON.stringify({ version, values }))
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
-      if (existsSync(file)) renameSync(file, backup)
-      renameSync(tmp, file)
+      const text = JSON.stringify({ version, values })
+      writeAtomic(file, text)
+      writeAtomic(backup, text)
     } catch (e) {
       // The values stay in memory; the next write tries again.
       log.error('state.write-failed', e)
