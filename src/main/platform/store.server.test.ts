@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { externalServer, startTestServer, type TestServer } from '../../../testkit/server'
 import { memoryPorts, type Ports } from '../core'
 import { recorded, signedIn, until, type Harness } from '../core/testing/harness'
+import { createLog } from '../log'
 import { STATE_SCHEMAS } from '../state'
 import { createKeyValueStore } from './store'
 
@@ -45,7 +46,8 @@ describe.runIf(!externalServer)('a damaged state file (issue 13)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cht-state-e2e-'))
     try {
       const [a] = ts.users(1)
-      const ports: Ports = { ...memoryPorts(), store: createKeyValueStore({ dir, schemas: STATE_SCHEMAS }) }
+      const log = createLog({ dir: join(dir, 'logs') })
+      const ports: Ports = { ...memoryPorts(), store: createKeyValueStore({ dir, schemas: STATE_SCHEMAS, log }) }
       const alice = await signedIn(ts.origin, a.token, { ports })
       const bobId = bob.me.id
       const chat = await alice.client.request('direct.start', { userId: bobId })
@@ -60,7 +62,7 @@ describe.runIf(!externalServer)('a damaged state file (issue 13)', () => {
       writeFileSync(file, damage(readFileSync(file, 'utf8')))
 
       // The app starts again with the damaged file: still signed in, the 5 messages still waiting.
-      const store = createKeyValueStore({ dir, schemas: STATE_SCHEMAS })
+      const store = createKeyValueStore({ dir, schemas: STATE_SCHEMAS, log })
       expect(store.problems.map((p) => p.kind)).toEqual(['damaged'])
       const again = recorded(ts.origin, { ports: { ...ports, store }, listPollMs: 1_000 })
       await again.client.start()
@@ -78,6 +80,8 @@ describe.runIf(!externalServer)('a damaged state file (issue 13)', () => {
         expect(again.client.engine!.messagesOf(chat.id).filter((m) => m.text === t)).toHaveLength(1)
       }
       await again.client.close()
+      // Every key core and main used on the way has its schema in main/state.ts (else it would not be kept).
+      expect(readFileSync(join(dir, 'logs', 'main.log'), 'utf8')).not.toMatch(/state\.(unknown-key|invalid-write)/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
