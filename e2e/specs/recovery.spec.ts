@@ -34,6 +34,14 @@ test('after a crash the window comes back with the open chat, and the person is 
   await expect(banner).toContainText('The window stopped unexpectedly and was reopened.')
   await expect(page.locator('[data-testid="error"][data-code="state.damaged"]')).toContainText('settings file was damaged')
   await page.screenshot({ path: info.outputPath('recovered-en-dark-900.png') })
+  // The other two corners, for a look: Persian dark on the small screen, English light on the large one.
+  await app.bridge.client.request('settings.set', { locale: 'fa' })
+  await expect(banner).toContainText('پنجره')
+  await page.screenshot({ path: info.outputPath('recovered-fa-dark-900.png') })
+  await app.bridge.client.request('settings.set', { locale: 'en', theme: 'light' })
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await expect(banner).toContainText('The window stopped')
+  await page.screenshot({ path: info.outputPath('recovered-en-light-1280.png') })
 
   // Dismissed, it stays gone: one notice per recovery, not one per event.
   await banner.getByRole('button').click()
