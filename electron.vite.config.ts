@@ -9,8 +9,6 @@ export default defineConfig({
     resolve: { alias: shared },
     build: {
       outDir: 'out/main',
-      // electron-store is ESM-only: bundle it (and conf) instead of leaving a require() to node_modules.
-      externalizeDeps: { exclude: ['electron-store'] },
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
     },
   },

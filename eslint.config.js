@@ -105,7 +105,7 @@ export default tseslint.config(
   // renderer: shared and its own files; no electron, no Node, no network library.
   ...boundary('src/renderer', {
     name: 'src/renderer',
-    paths: [...nodeBuiltins, 'ws', 'electron-store'],
+    paths: [...nodeBuiltins, 'ws'],
     sharedFromRoot: 1,
     extraPatterns: [electronPattern],
   }),

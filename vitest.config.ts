@@ -12,8 +12,6 @@ export default defineConfig({
       {
         test: {
           name: 'main', environment: 'node',
-          // electron-store imports electron: inline it so the mocked electron reaches it.
-          server: { deps: { inline: ['electron-store'] } },
           include: ['src/main/**/*.test.ts', 'src/preload/**/*.test.ts'],
           exclude: ['src/main/core/**'],
         },

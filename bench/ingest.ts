@@ -2,12 +2,14 @@
 // beside the limit measured in the same run: a raw `ws` client doing JSON.parse on each frame.
 // Frames come from the pump (bench/pump.ts), a worker thread that blasts pre-serialized W1 frames; REST goes
 // through the pump's proxy to the reference server (real throttle), so the client is the real thing end to end.
-import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import { createChatClient, createEventBatcher, memoryPorts } from '../src/main/core/index'
+import { createKeyValueStore } from '../src/main/platform/store'
+import { defaultSettings, storedSettingsSchema } from '../src/shared/settings'
 import type { EventBatch } from '../src/shared/contract'
 import { serverContext } from '../server/index'
 import { createGroup, ensureProfile, registerFromSso } from '../server/model'
@@ -165,7 +167,7 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
         limit: 'N messages', limitValue: fmtInt(n), ratio: `${(mid.writes / n).toFixed(2)} per msg`, target: '—',
       },
       {
-        bench: B, figure: 'projected cost of those writes on electron-store (atomic JSON file write: temp + fsync + rename)',
+        bench: B, figure: 'projected cost of those writes on the state file (platform/store.ts: temp + fsync + rename)',
         value: `${fmtInt((mid.writes * writeUs) / 1000)} ms per N`, limit: 'core time for N', limitValue: `${fmtInt(mid.ms)} ms`,
         ratio: `${((mid.writes * writeUs) / 1000 / mid.ms).toFixed(1)} × (${writeUs.toFixed(0)} µs/write)`, target: '—',
       },
@@ -183,24 +185,18 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
 }
 
 /**
- * What one KeyValueStore.set costs in the app: electron-store (conf → atomically) rewrites the whole JSON file
- * atomically — temp file, fsync, rename — synchronously on the main thread. Median of 100, in µs.
+ * What one KeyValueStore.set costs in the app: the state file (platform/store.ts) validates the value, then rewrites
+ * the whole JSON file atomically — temp file, fsync, rename — synchronously on the main thread. Median of 100, in µs.
  */
 function atomicWriteMicros(): number {
   const dir = mkdtempSync(join(tmpdir(), 'cht-bench-store-'))
   try {
-    const file = join(dir, 'cht-state.json')
-    const state = { settings: { locale: 'fa', theme: 'system', serverOrigin: 'http://127.0.0.1:8787' }, readAt: { [CHAT_ID]: 0 } as Record<string, number>, outbox: [] }
+    const store = createKeyValueStore({ dir, schemas: { settings: storedSettingsSchema() } })
+    const settings = defaultSettings('http://127.0.0.1:8787')
     const times: number[] = []
     for (let i = 0; i < 101; i++) {
-      state.readAt[CHAT_ID] = Date.now() + i
       const t = performance.now()
-      const tmp = `${file}.tmp-${i}`
-      const fd = openSync(tmp, 'w')
-      writeSync(fd, JSON.stringify(state, null, '\t'))
-      fsyncSync(fd)
-      closeSync(fd)
-      renameSync(tmp, file)
+      store.set('settings', { ...settings, dndUntil: Date.now() + i })
       if (i > 0) times.push((performance.now() - t) * 1000)
     }
     return median(times)

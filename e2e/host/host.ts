@@ -196,6 +196,8 @@ export interface AttachedApp {
   ports: Ports
   /** Resolves with the next SSO login page the core opens (a separate context without the bridge). */
   nextSsoPage(): Promise<Page>
+  /** Main's own events into the same batched stream (main/ipc.ts EventStream.push): app.openChat, notices. */
+  push: ReturnType<typeof createEventBatcher>['push']
   detach(): Promise<void>
 }
 
@@ -287,6 +289,7 @@ export async function attachApp(page: Page, opts: AttachOptions): Promise<Attach
   return {
     client,
     ports,
+    push: batcher.push,
     nextSsoPage() {
       const p = ssoPending.shift()
       return p ? Promise.resolve(p) : new Promise((r) => ssoWaiters.push(r))

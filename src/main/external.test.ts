@@ -65,3 +65,19 @@ describe('openExternalSafe (DESIGN §6)', () => {
     expect(await openExternalSafe('https://example.com/')).toBe(false)
   })
 })
+
+describe('mailto: keeps only subject and body (issue 13)', () => {
+  it.each([
+    ['mailto:x@y.example?attach=~/.ssh/id_rsa', 'mailto:x@y.example'],
+    ['mailto:x@y.example?subject=Hi%20there&attachment=/etc/passwd&body=See%20you', 'mailto:x@y.example?subject=Hi%20there&body=See%20you'],
+    ['mailto:x@y.example?cc=boss@corp.example&bcc=spy@evil.example&to=more@evil.example', 'mailto:x@y.example'],
+    ['mailto:x@y.example?Attach=a&ATTACH=b&X-Header=1#frag', 'mailto:x@y.example'],
+    ['mailto:x@y.example?SUBJECT=%D8%B3%D9%84%D8%A7%D9%85&subject=second', 'mailto:x@y.example?subject=%D8%B3%D9%84%D8%A7%D9%85'],
+    ['mailto:x@y.example?body=a+b', 'mailto:x@y.example?body=a%2Bb'],
+  ])('mailto:x@y?attach=~/.ssh/id_rsa is opened — %j opens as %j', async (input, expected) => {
+    expect(safeExternalUrl(input)).toBe(expected)
+    expect(await openExternalSafe(input)).toBe(true)
+    expect(shell.openExternal.mock.calls[0][0]).toBe(expected)
+  })
+})
+

@@ -1,20 +1,24 @@
 // Entry: app lifecycle and wiring only (DESIGN §1). Every decision lives in the module it belongs to.
-import { app, BrowserWindow, clipboard, Menu, nativeImage, Notification, session, Tray } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { arch, homedir, release } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Chat, NotificationRequest, Settings } from '../shared/model'
+import type { AppError, Chat, ConnectionState, NotificationRequest, SessionInfo, Settings } from '../shared/model'
 import { createBadge } from './badge'
 import { enableSpellCheck, installContextMenu } from './context-menu'
 import { unreadTotal } from '../shared/unread'
 import { createChatClient, type ChatClient } from './core'
 import { isDndActive } from './core/notify'
 import { showWindow } from './desktop'
+import { diagnosticsText } from './diagnostics'
 import { openExternalSafe } from './external'
+import { createGestureGate } from './gesture'
 import { bindIpc, registerStageFiles } from './ipc'
 import { createFileDialogs } from './platform/dialogs'
 import { labelsFor } from './labels'
 import { createLifecycle } from './lifecycle'
+import { createLog } from './log'
 import { createZoom, installAppMenu } from './menu'
 import { createNotifications } from './notifications'
 import { createTray } from './tray'
@@ -22,6 +26,8 @@ import { createOnlineHints } from './platform/online'
 import { createSecretStore } from './platform/secrets'
 import { createSsoLogin } from './platform/sso'
 import { createKeyValueStore } from './platform/store'
+import { createRecovery, installProcessGuards } from './recovery'
+import { STATE_SCHEMAS } from './state'
 import {
   APP_ORIGIN, createMainWindow, guardWebContents, hardenSession, installAppProtocol, originOf, registerAppScheme,
 } from './window'
@@ -32,6 +38,14 @@ const preloadPath = join(here, '../preload/index.cjs')
 
 app.enableSandbox()
 app.setAppUserModelId('org.cht.desktop')
+
+// Issue 13: the log first, so that everything after it — even an error while starting — is on disk.
+const log = createLog({ dir: join(app.getPath('userData'), 'logs'), home: homedir(), echo: !app.isPackaged })
+installProcessGuards(process, log)
+log.info('app.start', {
+  version: app.getVersion(), packaged: app.isPackaged, electron: process.versions.electron, chrome: process.versions.chrome,
+  node: process.versions.node, platform: process.platform, release: release(), arch: arch(),
+})
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -51,8 +65,16 @@ if (!app.requestSingleInstanceLock()) {
   /** Desktop pieces every new window is attached to (set up once the app is ready). */
   let onWindow: (w: BrowserWindow) => void = () => undefined
 
+  // Issue 13: links open only right after a click or key press in the app's own window, never from the SSO page.
+  const gestures = createGestureGate()
+  const openLink = (url: string): Promise<boolean> | false => {
+    if (gestures.recent()) return openExternalSafe(url)
+    log.warn('external.refused', { reason: 'no user gesture' })
+    return false
+  }
+
   const openWindow = (store: ReturnType<typeof createKeyValueStore>): void => {
-    win = createMainWindow({ preload: preloadPath, store, devUrl })
+    win = createMainWindow({ preload: preloadPath, store, devUrl, openLink: (url) => void openLink(url) })
     win.on('closed', () => {
       win = null
       void client?.request('chats.blur', undefined).catch(() => undefined)
@@ -65,14 +87,28 @@ if (!app.requestSingleInstanceLock()) {
     enableSpellCheck(session.defaultSession, process.platform)
     installAppProtocol(rendererRoot)
 
-    const store = createKeyValueStore()
+    const store = createKeyValueStore({ dir: app.getPath('userData'), schemas: STATE_SCHEMAS, log })
     const online = createOnlineHints()
     const cacheDir = join(app.getPath('userData'), 'cache')
+    // The token never reaches the log, whatever an error message quotes.
+    const secretStore = createSecretStore({ getWindow: () => win })
+    const secrets: typeof secretStore = {
+      get: async () => {
+        const t = await secretStore.get()
+        log.addSecret(t)
+        return t
+      },
+      set: (t) => {
+        log.addSecret(t)
+        return secretStore.set(t)
+      },
+      clear: () => secretStore.clear(),
+    }
     client = createChatClient({
       // Env (npm start, tests) wins; otherwise core uses the saved settings, then its default (127.0.0.1:8787).
       serverOrigin: process.env.CHT_SERVER_ORIGIN || undefined,
       ports: {
-        secrets: createSecretStore({ getWindow: () => win }),
+        secrets,
         store,
         sso: createSsoLogin({ getParent: () => win }),
         online,
@@ -85,11 +121,20 @@ if (!app.requestSingleInstanceLock()) {
         cacheDir,
         dataDir: join(app.getPath('userData'), 'data'),
       },
-      openExternal: openExternalSafe,
+      openExternal: openLink,
       writeClipboard: (text) => clipboard.writeText(text),
     })
     const c = client
-    const events = bindIpc(c, () => win, appOrigin)
+    const recovery = createRecovery({
+      log, now: () => performance.now(), getLocale: () => settings.locale,
+      showMessageBox: (w, options) => dialog.showMessageBox(w, options),
+      quit: () => app.quit(),
+      notice: (e) => events.push('notice', e),
+      openChat: (chatId) => events.push('app.openChat', { chatId }),
+    })
+    const events = bindIpc(c, () => win, appOrigin, recovery.observe)
+    // What the state file could not give back is said once the page can show it (held until it has loaded).
+    for (const p of store.problems) events.push('notice', { code: p.kind === 'damaged' ? 'state.damaged' : 'state.reset', detail: p.detail })
     registerStageFiles(c, () => win, appOrigin)
     const getWindow = () => win
     const platform = process.platform
@@ -136,6 +181,8 @@ if (!app.requestSingleInstanceLock()) {
         saveSettings({ zoomLevel })
       },
     })
+    let connection: ConnectionState = { status: 'signed-out' }
+    let signedIn: SessionInfo | null = null
     const menu = (): void => installAppMenu(Menu, {
       platform, isPackaged: app.isPackaged, locale: settings.locale, zoom,
       quickSwitch: () => {
@@ -143,11 +190,36 @@ if (!app.requestSingleInstanceLock()) {
         events.push('app.quickSwitch', null)
       },
       quit: () => app.quit(),
+      openLogs: () => {
+        mkdirSync(log.dir, { recursive: true })
+        void shell.openPath(log.dir)
+      },
+      copyDiagnostics: () => {
+        clipboard.writeText(diagnosticsText({
+          app: { version: app.getVersion(), packaged: app.isPackaged },
+          versions: process.versions,
+          os: { platform, release: release(), arch: arch() },
+          locale: settings.locale,
+          connection,
+          server: signedIn?.serverOrigin ?? null,
+          rendererCrashes: recovery.crashes(),
+          uptimeMs: process.uptime() * 1000,
+          recentErrors: log.recent(),
+        }))
+        const l = labelsFor(settings.locale)
+        if (Notification.isSupported()) new Notification({ title: l.diagnosticsCopied, body: l.diagnosticsCopiedBody, silent: true }).show()
+      },
     })
     menu()
     lifecycle.applyLoginItem()
 
     c.onEvent((name, payload) => {
+      if (name === 'connection.changed') {
+        const next = payload as ConnectionState
+        if (next.status !== connection.status || next.reason !== connection.reason) log.info('connection', { status: next.status, reason: next.reason })
+        connection = next
+      } else if (name === 'session.changed') signedIn = payload as SessionInfo | null
+      else if (name === 'notice') log.warn('notice', { code: (payload as AppError).code })
       if (name === 'notification') notifications.show(payload as NotificationRequest)
       else if (name === 'chats.changed') {
         const chats = payload as Chat[]
@@ -172,7 +244,10 @@ if (!app.requestSingleInstanceLock()) {
       badge.attach(w)
       // Issue 12: the native menu for text fields (spell check) and selected text or links.
       installContextMenu(w, { Menu, getLocale: () => settings.locale, clipboard, openExternal: openExternalSafe })
+      recovery.attach(w)
+      gestures.watch(w.webContents)
       w.webContents.on('did-finish-load', zoom.apply)
+      w.webContents.on('did-finish-load', events.pageLoaded)
       // What the user can see decides notifications and unread counts (core: app.attention).
       w.on('focus', () => void c.request('app.attention', { focused: true }).catch(() => undefined))
       w.on('blur', () => void c.request('app.attention', { focused: false }).catch(() => undefined))
@@ -187,6 +262,9 @@ if (!app.requestSingleInstanceLock()) {
     await client.start()
   })
 
+  // The GPU or a utility process going away is worth a line in the log (the window itself: recovery.ts).
+  app.on('child-process-gone', (_event, details) => log.warn('child-process-gone', { type: details.type, reason: details.reason }))
+
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
@@ -196,6 +274,7 @@ if (!app.requestSingleInstanceLock()) {
     if (closing || !client) return
     // Give core a moment to flush the outbox and close sockets cleanly.
     closing = true
+    log.info('app.quit')
     event.preventDefault()
     const timeout = new Promise((resolve) => setTimeout(resolve, 3000))
     void Promise.race([client.close(), timeout]).finally(() => app.quit())

@@ -186,7 +186,37 @@ describe('forwardEvents (DESIGN §2)', () => {
     ])
   })
 
-  it('drops batches quietly while there is no live window', async () => {
+  it('notices that come while the page is loading (start-up, after a crash) reach it once it has loaded', async () => {
+    const src = eventSource()
+    const win = appWindow()
+    win.webContents.loading = true
+    const events = forwardEvents(src, () => win as never, 5)
+    cleanup.push(events)
+    src.emit('notice', { code: 'state.reset', detail: 'settings.mutedChats' })
+    src.emit('notice', { code: 'state.reset', detail: 'settings.mutedChats' })
+    src.emit('chats.changed', [])
+    await new Promise((r) => setTimeout(r, 30))
+    expect(win.webContents.sent).toEqual([])
+    win.webContents.finishLoad()
+    events.pageLoaded()
+    await vi.waitFor(() => expect(win.webContents.sent).toEqual([['cht:events', [['notice', { code: 'state.reset', detail: 'settings.mutedChats' }]]]]))
+    events.pageLoaded() // once only
+    await new Promise((r) => setTimeout(r, 30))
+    expect(win.webContents.sent).toHaveLength(1)
+  })
+
+  it('passes trusted, well-formed requests to the observer (the open chat, for crash recovery) and nothing else', async () => {
+    const { real } = countedClient()
+    const win = appWindow()
+    const seen: Array<[string, unknown]> = []
+    cleanup.push(registerRequests(real, () => win as never, undefined, (n, a) => seen.push([n, a])), () => real.close())
+    await invoke({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'chats.blur', undefined)
+    await invoke({ sender: win.webContents, senderFrame: new FakeFrame(APP_ENTRY) }, 'chats.open', { chatId: 'group:x' })
+    await invoke({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'chats.open', { chatId: 42 })
+    expect(seen).toEqual([['chats.blur', undefined]])
+  })
+
+  it('sends nothing while there is no live window', async () => {
     const src = eventSource()
     let win: BrowserWindow | null = null
     cleanup.push(forwardEvents(src, () => win as never, 5))

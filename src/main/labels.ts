@@ -32,6 +32,17 @@ const en = {
   noSuggestions: 'No suggestions',
   copyLink: 'Copy link',
   openLink: 'Open link in the browser',
+  help: 'Help',
+  openLogs: 'Open logs folder',
+  copyDiagnostics: 'Copy diagnostics',
+  diagnosticsCopied: 'Diagnostics copied',
+  diagnosticsCopiedBody: 'Paste them into your message to support. They hold versions and recent errors, nothing you wrote.',
+  unresponsiveTitle: 'cht is not responding',
+  unresponsiveBody: 'The window is busy. You can wait, or reload it — sent and queued messages are safe.',
+  wait: 'Wait',
+  reload: 'Reload',
+  crashLoopTitle: 'The window keeps stopping',
+  crashLoopBody: 'It stopped several times within a minute. Reload it once more, or quit. Help → Copy diagnostics tells support what happened.',
 }
 
 export type Labels = typeof en
@@ -65,6 +76,17 @@ const fa: Labels = {
   noSuggestions: 'پیشنهادی نیست',
   copyLink: 'رونوشت پیوند',
   openLink: 'باز کردن پیوند در مرورگر',
+  help: 'راهنما',
+  openLogs: 'باز کردن پوشهٔ گزارش‌ها',
+  copyDiagnostics: 'کپی اطلاعات عیب‌یابی',
+  diagnosticsCopied: 'اطلاعات عیب‌یابی کپی شد',
+  diagnosticsCopiedBody: 'آن را در پیام خود به پشتیبانی بچسبانید. فقط نسخه‌ها و خطاهای اخیر در آن است، نه چیزی که نوشته‌اید.',
+  unresponsiveTitle: 'cht پاسخ نمی‌دهد',
+  unresponsiveBody: 'پنجره مشغول است. می‌توانید صبر کنید یا آن را دوباره بارگذاری کنید؛ پیام‌های فرستاده‌شده و در صف ارسال محفوظ‌اند.',
+  wait: 'صبر می‌کنم',
+  reload: 'بارگذاری دوباره',
+  crashLoopTitle: 'پنجره مدام از کار می‌افتد',
+  crashLoopBody: 'پنجره در یک دقیقه چند بار از کار افتاد. یک بار دیگر بارگذاری کنید یا از برنامه خارج شوید. «راهنما ← کپی اطلاعات عیب‌یابی» به پشتیبانی می‌گوید چه شد.',
 }
 
 export function labelsFor(locale: Locale | string | undefined): Labels {

@@ -5,7 +5,7 @@ import type { Settings } from '../shared/model'
 import type { AppWindow, Platform } from './desktop'
 import type { KeyValueStore } from './core/ports'
 
-const NOTICE_KEY = 'background.noticeShown'
+export const NOTICE_KEY = 'background.noticeShown'
 export const AUTOSTART_FILE = 'org.cht.desktop.desktop'
 
 export interface LifecycleOptions {

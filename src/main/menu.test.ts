@@ -14,12 +14,14 @@ function zoomSetup(saved = 0) {
   return { win, zoom, save }
 }
 
-function install(platform: string, isPackaged = true) {
+function install(platform: string, isPackaged = true, locale = 'en') {
   const quickSwitch = vi.fn()
   const quit = vi.fn()
+  const openLogs = vi.fn()
+  const copyDiagnostics = vi.fn()
   const { zoom, win, save } = zoomSetup()
-  installAppMenu(Menu as never, { platform, isPackaged, locale: 'en', zoom, quickSwitch, quit })
-  return { menu: Menu.applicationMenu as FakeMenu, quickSwitch, quit, win, save }
+  installAppMenu(Menu as never, { platform, isPackaged, locale, zoom, quickSwitch, quit, openLogs, copyDiagnostics })
+  return { menu: Menu.applicationMenu as FakeMenu, quickSwitch, quit, win, save, openLogs, copyDiagnostics }
 }
 
 describe('application menu', () => {
@@ -32,7 +34,10 @@ describe('application menu', () => {
   })
 
   it('macOS gets the app menu; development builds get reload and DevTools', () => {
-    const mac = appMenuTemplate({ platform: 'darwin', isPackaged: false, locale: 'en', zoom: zoomSetup().zoom, quickSwitch: vi.fn(), quit: vi.fn() })
+    const mac = appMenuTemplate({
+      platform: 'darwin', isPackaged: false, locale: 'en', zoom: zoomSetup().zoom, quickSwitch: vi.fn(), quit: vi.fn(),
+      openLogs: vi.fn(), copyDiagnostics: vi.fn(),
+    })
     expect(mac[0]).toEqual({ role: 'appMenu' })
     expect(JSON.stringify(mac)).toContain('toggleDevTools')
   })
@@ -76,3 +81,19 @@ describe('zoom', () => {
     expect(save).not.toHaveBeenCalled()
   })
 })
+
+describe('Help menu (issue 13: no log file, nothing to send support)', () => {
+  it('opens the logs folder and copies diagnostics, in English and Persian', () => {
+    const en = install('linux')
+    en.menu.find('Help', 'Open logs folder')!.click!()
+    en.menu.find('Help', 'Copy diagnostics')!.click!()
+    expect(en.openLogs).toHaveBeenCalledTimes(1)
+    expect(en.copyDiagnostics).toHaveBeenCalledTimes(1)
+    const fa = install('win32', true, 'fa')
+    fa.menu.find('راهنما', 'باز کردن پوشهٔ گزارش‌ها')!.click!()
+    fa.menu.find('راهنما', 'کپی اطلاعات عیب‌یابی')!.click!()
+    expect(fa.openLogs).toHaveBeenCalledTimes(1)
+    expect(fa.copyDiagnostics).toHaveBeenCalledTimes(1)
+  })
+})
+

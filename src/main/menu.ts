@@ -1,5 +1,6 @@
 // The application menu (issue 5): the standard roles (so copy/paste, undo, full screen and window keys behave
-// natively), zoom kept across restarts (settings.zoomLevel), and Ctrl/Cmd+K for the renderer's quick switcher.
+// natively), zoom kept across restarts (settings.zoomLevel), Ctrl/Cmd+K for the renderer's quick switcher, and
+// Help with the logs folder and diagnostics (issue 13).
 import { liveWindow, type GetWindow, type Platform } from './desktop'
 import { labelsFor } from './labels'
 import type { AppMenu, MenuFactory, MenuItemTemplate } from './tray'
@@ -44,6 +45,9 @@ export interface AppMenuOptions {
   /** Ctrl/Cmd+K: the renderer opens its quick switcher (`app.quickSwitch`). */
   quickSwitch: () => void
   quit: () => void
+  /** Help (issue 13): the folder with the log files, and a diagnostics summary to the clipboard. */
+  openLogs: () => void
+  copyDiagnostics: () => void
 }
 
 export function appMenuTemplate(o: AppMenuOptions): MenuItemTemplate[] {
@@ -68,6 +72,14 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemTemplate[] {
     { label: l.view, submenu: view },
     { label: l.go, submenu: [{ label: l.goToChat, accelerator: 'CmdOrCtrl+K', click: o.quickSwitch }] },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      label: l.help,
+      submenu: [
+        { label: l.openLogs, click: o.openLogs },
+        { label: l.copyDiagnostics, click: o.copyDiagnostics },
+      ],
+    },
   ]
 }
 

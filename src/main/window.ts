@@ -6,14 +6,13 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { CSP, MIME } from './app-content'
 import type { KeyValueStore } from './core/ports'
-import { openExternalSafe } from './external'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'bundle'
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
-const BOUNDS_KEY = 'window.bounds'
+export const BOUNDS_KEY = 'window.bounds'
 
 // The callback forms: Electron's asar support patches fs.readFile/fs.realpath, so these also work inside app.asar.
 const readFile = promisify(readFileCb)
@@ -104,12 +103,14 @@ export function hardenSession(ses: Session, allowedOrigin = APP_ORIGIN): void {
   })
 }
 
-/** Guards every web contents gets (the app window, the SSO window, anything Electron creates). */
-export function guardWebContents(wc: WebContents): void {
+/**
+ * Guards every web contents gets (the app window, the SSO window, anything Electron creates): no webviews, no new
+ * windows. Only the app's own window passes `openLink` (issue 13: the SSO page can never reach openExternal).
+ */
+export function guardWebContents(wc: WebContents, openLink?: (url: string) => void): void {
   wc.on('will-attach-webview', (event) => event.preventDefault())
   wc.setWindowOpenHandler(({ url }) => {
-    // Links the user clicks open in their browser; the app itself never opens windows.
-    void openExternalSafe(url)
+    openLink?.(url)
     return { action: 'deny' }
   })
 }
@@ -144,6 +145,8 @@ export interface MainWindowOptions {
   store: KeyValueStore
   /** Dev server URL (electron-vite dev); honoured only when not packaged. */
   devUrl?: string
+  /** A link the page opened with window.open (a target=_blank click): main decides (gesture + openExternalSafe). */
+  openLink?: (url: string) => void
 }
 
 export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
@@ -181,7 +184,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   if (saved?.maximized) win.maximize()
 
   const wc = win.webContents
-  guardWebContents(wc)
+  guardWebContents(wc, opts.openLink)
   guardAppNavigation(wc)
 
   const saveBounds = (): void => {

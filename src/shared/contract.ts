@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type {
   AppError, Chat, ChatId, ConnectionState, ErrorCode, Message, NotificationRequest, SessionInfo, Settings, StagedFile, User,
 } from './model'
+import { isOrigin } from './settings'
 
 const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
 const messageKey = z.string().min(1).max(200)
@@ -71,6 +72,8 @@ export const requestSchemas = {
     startAtLogin: z.boolean().optional(),
     zoomLevel: z.number().min(-5).max(5).optional(),
     maxFileBytes: z.number().int().min(1024 * 1024).max(2 * 1024 * 1024 * 1024).optional(),
+    /** Issue 13: the organisation's SSO (https origin) avatars may come from; null = learn it from your own avatar. */
+    ssoOrigin: z.string().max(2000).refine((s) => isOrigin(s, ['https:']), 'not an https origin').nullable().optional(),
   }),
   'chats.setMuted': z.strictObject({ chatId, muted: z.boolean() }),
   /** The renderer reports whether the user can see the app (window focused and visible): no notification then. */

@@ -126,6 +126,12 @@ export interface Settings {
   locale: Locale
   theme: Theme
   serverOrigin: string
+  /**
+   * The organisation's SSO origin (https): the one host besides the server that avatars may be loaded from (issue 13:
+   * a member's avatar on any other host must not make the app connect there). null: learned from the signed-in
+   * user's own avatar, which that SSO issued.
+   */
+  ssoOrigin: string | null
   notifications: NotificationSettings
   /** Do Not Disturb until this epoch ms (DND_FOREVER = until turned off); null = off. */
   dndUntil: number | null
@@ -194,6 +200,9 @@ export type ErrorCode =
   | 'session.other-user' // signed in as someone else than the session whose data is here
   | 'chat.removed' // a group stopped being listed: removed by someone, or left on another device
   | 'store.rebuilt' // the local database was damaged: moved aside, rebuilt from the server; queued messages kept
+  | 'state.reset' // issue 13: saved settings that failed their check were put back to their defaults
+  | 'state.damaged' // issue 13: the settings file could not be read: kept aside, the last good copy (or defaults) used
+  | 'app.recovered' // issue 13: the window's page stopped (crashed, or was reloaded when it hung) and was reopened
   | 'unknown'
 
 export interface AppError {

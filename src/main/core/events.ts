@@ -16,7 +16,8 @@ export function createEventBatcher(flush: (batch: EventBatch) => void, intervalM
       const prev = last[1] as Events['messages.added']
       const next = payload as Events['messages.added']
       if (prev.chatId === next.chatId) {
-        prev.messages.push(...next.messages)
+        // A loop, not push(...next): spreading 200 000 arguments overflows the stack (RangeError, issue 13).
+        for (const m of next.messages) prev.messages.push(m)
         return schedule()
       }
     }

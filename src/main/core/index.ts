@@ -9,8 +9,8 @@ import type { ChatEngine, ChatEngineOptions } from './chats/engine'
 import { createRest, type Rest } from './cht/rest'
 import * as wire from './cht/wire'
 import { ChtError, toAppError } from './errors'
-import { defaultSettings } from '../../shared/settings'
-import { MediaCache, MediaDiskCache } from './media'
+import { defaultSettings, readSettings } from '../../shared/settings'
+import { MediaCache, MediaDiskCache, ssoOriginOf } from './media'
 import { displayFileName, Staging, statRegularFile } from './files'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -86,10 +86,9 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     for (const l of listeners) l(name, payload)
   }
 
-  let settings: Settings = {
-    ...defaultSettings(opts.serverOrigin ?? DEFAULT_SERVER_ORIGIN),
-    ...ports.store.get<Partial<Settings>>('settings'),
-  }
+  // Issue 13: every stored field is checked; a bad one falls back to its default and is reported once started.
+  const stored = readSettings(ports.store.get('settings'), defaultSettings(opts.serverOrigin ?? DEFAULT_SERVER_ORIGIN))
+  let settings: Settings = stored.settings
   if (opts.serverOrigin && !ports.store.get('session')) settings.serverOrigin = opts.serverOrigin
 
   // Issue 5: notification rules (notify.ts) and the chat the renderer shows, kept while the window is unfocused.
@@ -149,7 +148,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     }, rest)
     session = s
     const e = s.engine
-    media = new MediaCache(s.rest, (url) => e.isKnownAvatar(url), mediaDisk)
+    media = new MediaCache(s.rest, (url) => e.isKnownAvatar(url), mediaDisk, () => ssoOriginOf(settings.ssoOrigin, s.info.user.avatarUrl))
     emit('session.changed', info)
     return s
   }
@@ -430,6 +429,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       return () => listeners.delete(listener)
     },
     async start() {
+      if (stored.invalid.length) emit('notice', { code: 'state.reset', detail: stored.invalid.join(', ') })
       const saved = savedSession(ports.store.get('session'))
       if (!saved || closed) {
         emit('connection.changed', { status: 'signed-out' })

@@ -22,6 +22,8 @@ export class MediaCache {
     /** Absolute avatar URLs on other hosts that the server told us about (Q4 a/e). */
     private readonly isKnownAvatar: (url: string) => boolean,
     private readonly disk?: MediaDiskCache,
+    /** The organisation's SSO origin (ssoOriginOf), or null: then only the server's own media. */
+    private readonly ssoOrigin: () => string | null = () => null,
   ) {}
 
   async get(url: string, serverOrigin: string): Promise<MediaBytes> {
@@ -31,9 +33,12 @@ export class MediaCache {
     } catch {
       throw new ChtError('invalid-input', 'url')
     }
+    // Issue 13: only two hosts, ever — the server's /cht/ media and the SSO's avatars. An avatar on any other host (a
+    // tracking pixel in a member's profile) is "no image": main never connects there.
     const onServer = parsed.origin === new URL(serverOrigin).origin && parsed.pathname.startsWith('/cht/')
-    const external = parsed.protocol === 'https:' && this.isKnownAvatar(url)
-    if (!onServer && !external) throw new ChtError('forbidden', 'media host')
+    const sso = this.ssoOrigin()
+    const onSso = sso !== null && parsed.protocol === 'https:' && parsed.origin === sso && this.isKnownAvatar(url)
+    if (!onServer && !onSso) throw new ChtError('forbidden', 'media host')
 
     const hit = this.cache.get(url)
     if (hit) {
@@ -69,6 +74,21 @@ export class MediaCache {
       this.cache.delete(k)
       this.size -= v.bytes.byteLength
     }
+  }
+}
+
+/**
+ * The SSO origin avatars may come from (issue 13): the configured one (settings.ssoOrigin), else the origin of the
+ * signed-in user's own avatar — the organisation's SSO issued it for this very account, whereas any other member's
+ * avatar URL could point anywhere. https only; null when neither is known.
+ */
+export function ssoOriginOf(configured: string | null, ownAvatarUrl: string | undefined): string | null {
+  if (configured) return configured
+  try {
+    const u = new URL(ownAvatarUrl ?? '')
+    return u.protocol === 'https:' ? u.origin : null
+  } catch {
+    return null
   }
 }
 

@@ -11,7 +11,7 @@ export interface SecretStore {
   clear(): Promise<void>
 }
 
-/** Small persistent key/value state: settings, the outbox, per-chat state (Electron: electron-store). */
+/** Small persistent key/value state: settings, the session, window state (Electron: platform/store.ts, validated on read). */
 export interface KeyValueStore {
   get<T>(key: string): T | undefined
   set(key: string, value: unknown): void

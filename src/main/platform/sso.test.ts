@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChtError } from '../core/errors'
-import { BrowserWindow, resetFakeElectron, session, type FakeSession } from '../testing/fake-electron'
+import { BrowserWindow, resetFakeElectron, session, shell, type FakeSession } from '../testing/fake-electron'
 import { cookieMatchesHost, createSsoLogin } from './sso'
 
 vi.mock('electron', () => import('../testing/fake-electron'))
@@ -82,6 +82,20 @@ describe('SSO login window (DESIGN §4)', () => {
     expect(wc.emitNavigation('will-navigate', 'javascript:alert(1)')).toBe(true)
     expect(wc.emitNavigation('will-attach-webview', 'https://chat.example.org/')).toBe(true)
     expect(wc.windowOpenHandler!({ url: 'https://chat.example.org/x' })).toEqual({ action: 'deny' })
+    win.close()
+  })
+
+  it('the remote SSO page can reach openExternal through window.open with no click — now never, click or not', async () => {
+    const { promise, win } = start('https://chat.example.org')
+    promise.catch(() => undefined)
+    const wc = win.webContents
+    wc.emit('input-event', {}, { type: 'mouseDown' }) // even right after a click inside the SSO page
+    for (const url of ['https://evil.example/', 'mailto:x@y.example?attach=/etc/passwd', 'https://chat.example.org/help']) {
+      expect(wc.windowOpenHandler!({ url })).toEqual({ action: 'deny' })
+    }
+    await new Promise((r) => setImmediate(r))
+    expect(shell.openExternal).not.toHaveBeenCalled()
+    expect(BrowserWindow.instances).toHaveLength(1) // no other window either
     win.close()
   })
 

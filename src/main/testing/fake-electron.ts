@@ -21,7 +21,26 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined
   sent: Array<[string, unknown]> = []
   destroyed = false
+  loading = false
+  reloads = 0
+  crashedByUs = 0
   zoomLevel = 0
+  isLoading(): boolean {
+    return this.loading
+  }
+  /** Like Electron: the page starts loading again (a test ends it with finishLoad()). */
+  reload(): void {
+    this.reloads++
+    this.loading = true
+  }
+  finishLoad(): void {
+    this.loading = false
+    this.emit('did-finish-load')
+  }
+  forcefullyCrashRenderer(): void {
+    this.crashedByUs++
+    this.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 })
+  }
   setZoomLevel(level: number): void {
     this.zoomLevel = level
   }
@@ -344,9 +363,9 @@ export const shell = {
 
 export const clipboard = {
   text: '',
-  writeText: (text: string) => {
+  writeText: vi.fn((text: string) => {
     clipboard.text = text
-  },
+  }),
   readText: () => clipboard.text,
 }
 

@@ -304,3 +304,67 @@ describe('rest: transport failures', () => {
     }
   })
 })
+
+describe('redirects (issue 13: media downloads follow redirects to other hosts)', () => {
+  let home: HttpServer
+  let away: HttpServer
+  let homeOrigin: string
+  let awayOrigin: string
+  const awaySeen: string[] = []
+
+  beforeAll(async () => {
+    // "Another host": a tracker that must never be reached through a redirect.
+    away = createHttpServer((req, res) => {
+      awaySeen.push(req.url ?? '')
+      res.writeHead(200, { 'content-type': 'image/png' })
+      res.end('pixel')
+    })
+    awayOrigin = await listen(away)
+    // The configured server: media that moved within the server, media and an API route sent elsewhere.
+    home = createHttpServer((req, res) => {
+      const to = (location: string) => {
+        res.writeHead(302, { location })
+        res.end()
+      }
+      if (req.url === '/cht/media/moved.png') return to('/cht/media/real.png')
+      if (req.url === '/cht/media/real.png') {
+        res.writeHead(200, { 'content-type': 'image/png' })
+        return res.end('real')
+      }
+      if (req.url === '/cht/media/away.png') return to(`${awayOrigin}/pixel.png?from=media`)
+      if (req.url === '/cht/media/loop.png') return to('/cht/media/loop.png')
+      if (req.url === '/cht/api/groups/') return to(`${awayOrigin}/steal?from=api`)
+      res.writeHead(404)
+      res.end()
+    })
+    homeOrigin = await listen(home)
+  })
+  afterAll(async () => {
+    for (const s of [home, away]) {
+      s.closeAllConnections()
+      await new Promise((r) => s.close(r))
+    }
+  })
+
+  it('follows a redirect within the server, and none to another host (media, downloads, API)', async () => {
+    const rest = createRest({ origin: homeOrigin, getToken: () => 'secret-token' })
+    expect(await rest.fetchMedia(`${homeOrigin}/cht/media/moved.png`)).toEqual({ bytes: new TextEncoder().encode('real'), mime: 'image/png' })
+    await expectCode(rest.fetchMedia(`${homeOrigin}/cht/media/away.png`), 'forbidden')
+    const dir = mkdtempSync(join(tmpdir(), 'cht-redirect-'))
+    try {
+      const dest = join(dir, 'saved.png')
+      await expectCode(rest.downloadToFile(`${homeOrigin}/cht/media/away.png`, dest), 'forbidden')
+      expect(existsSync(dest)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    await expect(rest.get('api/groups/')).rejects.toBeInstanceOf(ChtError)
+    expect(awaySeen).toEqual([])
+  })
+
+  it('gives up on a redirect loop', async () => {
+    const rest = createRest({ origin: homeOrigin, getToken: () => null })
+    await expectCode(rest.fetchMedia(`${homeOrigin}/cht/media/loop.png`), 'bad-response')
+  })
+})
+

@@ -82,6 +82,7 @@ const DEFAULT_PAUSE = { firstMs: 60_000, maxMs: 15 * 60_000 }
 const WINDOW_MS = 1100
 const MEDIA_CONCURRENCY = 4
 const DEFAULT_MAX_MEDIA = 50 * 1024 * 1024
+const MAX_REDIRECTS = 5
 
 interface Waiter {
   resolve: () => void
@@ -341,7 +342,7 @@ export function createRest(opts: RestOptions): Rest {
       mo.signal?.addEventListener('abort', onAbort, { once: true })
       arm()
       try {
-        const res = await fetch(url, { signal: ctl.signal, redirect: 'follow' }) // no Authorization: media needs none (R10)
+        const res = await fetchSameOrigin(url, ctl.signal) // no Authorization: media needs none (R10)
         if (!res.ok) {
           await res.body?.cancel().catch(() => {})
           throw new ChtError(res.status === 404 || res.status === 410 ? 'not-found' : 'server', `media ${res.status}`, res.status)
@@ -376,6 +377,29 @@ export function createRest(opts: RestOptions): Rest {
         mo.signal?.removeEventListener('abort', onAbort)
       }
     })
+  }
+
+  /**
+   * GET following redirects only within `url`'s origin (issue 13): a redirect to another host — a tracker, a look-alike
+   * of the server — is refused before anything is sent there.
+   */
+  async function fetchSameOrigin(url: URL, signal: AbortSignal): Promise<Response> {
+    let current = url
+    for (let hop = 0; ; hop++) {
+      const res = await fetch(current, { signal, redirect: 'manual' })
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null
+      if (location === null) return res
+      await res.body?.cancel().catch(() => {})
+      if (hop >= MAX_REDIRECTS) throw new ChtError('bad-response', 'too many redirects')
+      let next: URL
+      try {
+        next = new URL(location, current)
+      } catch {
+        throw new ChtError('bad-response', 'bad redirect')
+      }
+      if (next.origin !== url.origin) throw new ChtError('forbidden', 'redirect to another host')
+      current = next
+    }
   }
 
   async function fetchMedia(url: string, mo: MediaOptions = {}): Promise<{ bytes: Uint8Array; mime: string }> {

@@ -366,6 +366,13 @@ const en: MessageSchema = {
     store: {
       rebuilt: 'The local message store was damaged and has been rebuilt from the server. Unsent messages were kept.',
     },
+    state: {
+      reset: 'Some saved settings could not be read and were put back to their defaults.',
+      damaged: 'The app’s settings file was damaged. A copy was kept aside and the app started from its last good settings or the defaults. Your messages are not affected.',
+    },
+    app: {
+      recovered: 'The window stopped unexpectedly and was reopened. Sent and queued messages are safe.',
+    },
     unknown: 'Something went wrong.',
   },
 }

@@ -21,7 +21,7 @@ const CODES: Record<ErrorCode, true> = {
   'message.empty': true, 'file.too-large': true, 'file.empty': true, 'file.first-in-direct': true,
   'file.unreadable': true, 'file.open-failed': true, 'sso.cancelled': true, 'signin.cancelled': true, 'origin.insecure': true,
   'secret.plaintext-refused': true, 'session.expired': true, 'session.other-user': true, 'chat.removed': true, 'store.rebuilt': true,
-  unknown: true,
+  'state.reset': true, 'state.damaged': true, 'app.recovered': true, unknown: true,
 }
 
 describe('i18n', () => {
