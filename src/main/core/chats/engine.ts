@@ -76,6 +76,9 @@ export class ChatEngine {
   private changedTimer?: Timer
   private listRefreshTimer?: Timer
   private readonly rereadTimers = new Map<ChatId, Timer>()
+  private readonly liveBatch = new Map<ChatState, Message[]>()
+  private liveSeq = 0
+  private readonly keySalt = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')
   private lastConnection?: string
   private readonly random: () => number
 
@@ -418,7 +421,7 @@ export class ChatEngine {
       const item = this.outbox.findEcho(chatId, frame.text)
       if (item) return this.settle(s, item, { ...this.sender.message(item), status: 'sent', at })
     }
-    const msg: Message = { key: `l:${crypto.randomUUID()}`, chatId, senderName: frame.claimedSender, text: frame.text, at, own, status: 'sent' }
+    const msg: Message = { key: this.liveKey(), chatId, senderName: frame.claimedSender, text: frame.text, at, own, status: 'sent' }
     if (own) Object.assign(msg, { senderId: me.id, senderName: me.name, senderAvatarUrl: me.avatarUrl })
     else if (s.data.kind === 'direct') {
       const peer = s.data.peerId ? this.directory.get(s.data.peerId) : undefined
@@ -438,15 +441,43 @@ export class ChatEngine {
     if (s.data.kind === 'direct' && s.roomPending && !own) this.scheduleListRefresh()
   }
 
+  /**
+   * Live messages are written in batches (issue 10): everything that arrives in one turn of the event loop — a burst
+   * of frames read from the sockets together — becomes one transaction, one recount and one event per chat.
+   */
   private appendLive(s: ChatState, msg: Message): void {
-    const chatId = s.data.id
-    this.o.store.putMessages([msg])
-    // Live messages go before the outbox tail, so pending sends stay last.
-    if (this.outbox.forChat(chatId).length) this.o.emit('messages.reset', { chatId })
-    else this.o.emit('messages.added', { chatId, messages: [msg] })
-    this.registry.recount(s)
-    if (this.active === chatId) this.registry.markRead(s, msg.at, this.o.rest.serverTime())
-    if (!msg.own) this.o.onIncoming?.(chatId, msg, this.active)
+    const list = this.liveBatch.get(s)
+    if (list) list.push(msg)
+    else this.liveBatch.set(s, [msg])
+    // setImmediate, not a timer: it waits for nothing but the rest of this turn's socket reads (no clock involved).
+    if (this.liveBatch.size === 1 && list === undefined) setImmediate(() => this.flushLive())
+  }
+
+  /**
+   * A key for a live message: unique across restarts, and increasing — the store's unique index on keys then grows at
+   * its end instead of at random places, which keeps a burst's transaction small (random keys made it 10× slower).
+   */
+  private liveKey(): string {
+    return `l:${Date.now().toString(36).padStart(9, '0')}${(++this.liveSeq).toString(36).padStart(6, '0')}${this.keySalt}`
+  }
+
+  private flushLive(): void {
+    const batches = [...this.liveBatch]
+    this.liveBatch.clear()
+    if (this.closed) return
+    this.o.store.transaction(() => {
+      for (const [, messages] of batches) this.o.store.putMessages(messages)
+    })
+    for (const [s, messages] of batches) {
+      if (s.dropped) continue
+      const chatId = s.data.id
+      // Live messages go before the outbox tail, so pending sends stay last.
+      if (this.outbox.forChat(chatId).length) this.o.emit('messages.reset', { chatId })
+      else this.o.emit('messages.added', { chatId, messages })
+      this.registry.recount(s)
+      if (this.active === chatId) this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
+      for (const m of messages) if (!m.own) this.o.onIncoming?.(chatId, m, this.active)
+    }
     this.changed()
   }
 

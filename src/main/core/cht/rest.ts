@@ -122,15 +122,16 @@ export function createRest(opts: RestOptions): Rest {
   let sent = 0
   // Offsets (server − local) from recent answers; the median rides out one odd sample.
   const offsets: number[] = []
+  let offset = 0
   function noteServerTime(serverMs: number): void {
     if (!Number.isFinite(serverMs)) return
     offsets.push(serverMs - clock.now())
     if (offsets.length > 7) offsets.shift()
+    const sorted = [...offsets].sort((a, b) => a - b)
+    offset = sorted[sorted.length >> 1]
   }
   function serverTime(): number {
-    if (!offsets.length) return clock.now()
-    const sorted = [...offsets].sort((a, b) => a - b)
-    return clock.now() + sorted[sorted.length >> 1]
+    return clock.now() + offset
   }
 
   // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---

@@ -14,6 +14,10 @@ import {
 export type { StoredChat, StoredChatData } from './rows'
 
 const MESSAGE_COLUMNS = 'chat_id, key, server_id, at, own, sender_id, sender_name, sender_avatar, text, file'
+const PUT_MESSAGE = `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT(key) DO UPDATE SET server_id = excluded.server_id, at = excluded.at, own = excluded.own,
+    sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
+    text = excluded.text, file = excluded.file`
 
 export interface StoreOpenResult {
   store: LocalStore
@@ -219,16 +223,12 @@ export class LocalStore {
   /** Inserts new messages or replaces stored ones (same key), keeping a replaced message's place (seq). */
   putMessages(messages: readonly Message[]): void {
     if (!messages.length) return
+    // The hot path of live ingest: one prepared statement, bound directly (no per-row SQL string to look up).
+    const put = this.st(PUT_MESSAGE)
     this.transaction(() => {
       for (const m of messages) {
         const r = messageToRow(m)
-        this.run(
-          `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(key) DO UPDATE SET server_id = excluded.server_id, at = excluded.at, own = excluded.own,
-             sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
-             text = excluded.text, file = excluded.file`,
-          r.chat_id, r.key, r.server_id, r.at, r.own, r.sender_id, r.sender_name, r.sender_avatar, r.text, r.file,
-        )
+        put.run(r.chat_id, r.key, r.server_id, r.at, r.own, r.sender_id, r.sender_name, r.sender_avatar, r.text, r.file)
       }
     })
   }

@@ -135,7 +135,20 @@ export function messageFromRow(raw: unknown): Message | undefined {
   return m
 }
 
-export function messageToRow(m: Message): Record<string, string | number | null> {
+export interface MessageRow {
+  chat_id: string
+  key: string
+  server_id: string | null
+  at: number
+  own: number
+  sender_id: string | null
+  sender_name: string
+  sender_avatar: string | null
+  text: string
+  file: string | null
+}
+
+export function messageToRow(m: Message): MessageRow {
   return {
     chat_id: m.chatId, key: m.key, server_id: m.serverId ?? null, at: Math.max(0, Math.round(m.at)), own: m.own ? 1 : 0,
     sender_id: m.senderId ?? null, sender_name: m.senderName, sender_avatar: m.senderAvatarUrl ?? null, text: m.text,
