@@ -19,6 +19,9 @@ export interface TestServer {
   users(count: number): TestUser[]
   /** Stop and start the same server on the same port and data (reference server only). */
   restart?(): Promise<void>
+  /** The server goes away (reference server only); `start()` brings it back on the same port and data. */
+  stop?(): Promise<void>
+  start?(): Promise<void>
   close(): Promise<void>
 }
 
@@ -50,6 +53,12 @@ export async function startTestServer(opts: Partial<StartOptions> = {}): Promise
     },
     async restart() {
       await ref.close()
+      ref = await startServer({ port, dataDir, ...opts })
+    },
+    async stop() {
+      await ref.close()
+    },
+    async start() {
       ref = await startServer({ port, dataDir, ...opts })
     },
     async close() {
