@@ -2,12 +2,14 @@
 // Exit code 0 even when a target is missed (the row says ✗); non-zero only when a benchmark could not run.
 // Env: BENCH_N (ingest frames, default 100 000), BENCH_HISTORY (history size, default 100 000),
 //      BENCH_RUNS_INGEST (default 5), BENCH_RUNS_OPEN (default 3), BENCH_FILE_MIB (default 50),
-//      BENCH_RUNS_FILE (default 3), BENCH_ONLY=ingest|open|file.
+//      BENCH_RUNS_FILE (default 3), BENCH_STORED (default 200 000), BENCH_RUNS_STORE (default 5),
+//      BENCH_ONLY=ingest|open|store|file.
 import { availableParallelism, cpus } from 'node:os'
 import { benchIngest } from './ingest'
 import { renderTable, type Row } from './lib'
 import { benchOpen } from './open'
 import { benchFile } from './file'
+import { benchColdStart } from './store'
 
 const num = (name: string, dflt: number): number => {
   const v = Number(process.env[name])
@@ -40,6 +42,9 @@ async function main(): Promise<number> {
   }
   if (!only || only === 'open') {
     await run('(b) open a big chat', () => benchOpen({ messages: num('BENCH_HISTORY', 100_000), runs: num('BENCH_RUNS_OPEN', 3), log }))
+  }
+  if (!only || only === 'store') {
+    await run('(e) cold start from the store', () => benchColdStart({ chats: 50, messages: num('BENCH_STORED', 200_000), runs: num('BENCH_RUNS_STORE', 5), log }))
   }
   if (!only || only === 'file') {
     await run('(c) send a big file', () => benchFile({ mib: num('BENCH_FILE_MIB', 50), runs: num('BENCH_RUNS_FILE', 3), log }))

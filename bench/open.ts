@@ -1,6 +1,7 @@
 // (b) Opening a chat whose history holds 100 000 messages: time to the first window, on fresh clients, beside
 // limits measured in the same run on the same R5 payload: JSON.parse alone, and the raw fetch + JSON.parse.
 import { performance } from 'node:perf_hooks'
+import { DatabaseSync } from 'node:sqlite'
 import { createChatClient, createEventBatcher, memoryPorts } from '../src/main/core/index'
 import type { EventBatch } from '../src/shared/contract'
 import { serverContext } from '../server/index'
@@ -145,6 +146,43 @@ export async function benchOpen({ messages: count, runs, log }: OpenOptions): Pr
       await sleep(600)
     }
     if (sink < 0) log('unreachable')
+
+    // ---- (d) the same chat reopened from the local store after a restart (issue 10) ----
+    globalThis.fetch = realFetch
+    await sleep(1100)
+    const ports = memoryPorts()
+    const first = createChatClient({ serverOrigin: server.origin, ports, listPollMs: 3_600_000 })
+    await first.request('session.signIn', { serverOrigin: server.origin, token: me.token })
+    await first.request('chats.open', { chatId: CHAT_ID, limit: WINDOW })
+    const dbFile = first.session!.store.file
+    await first.close()
+    const reopenTimes: number[] = []
+    const bareTimes: number[] = []
+    const bare = new DatabaseSync(dbFile, { readOnly: true })
+    const bareQuery = bare.prepare(`SELECT chat_id, key, server_id, at, own, sender_id, sender_name, sender_avatar, text, file
+      FROM messages WHERE chat_id = ? ORDER BY at DESC, seq DESC LIMIT ?`)
+    for (let r = 0; r <= runs; r++) {
+      // A restarted app: the session from the state, the chat from the database, no network needed for the window.
+      const again = createChatClient({ serverOrigin: server.origin, ports, listPollMs: 3_600_000, startJitterMs: 60_000 })
+      await again.start()
+      const t = performance.now()
+      const win = await again.request('chats.open', { chatId: CHAT_ID, limit: WINDOW })
+      const dt = performance.now() - t
+      if (win.messages.length !== WINDOW || !win.hasOlder) throw new Error(`bad reopened window: ${win.messages.length}`)
+      await again.close()
+      const tb = performance.now()
+      const rows = bareQuery.all(CHAT_ID, WINDOW)
+      const db = performance.now() - tb
+      sink += rows.length
+      if (r > 0) {
+        reopenTimes.push(dt)
+        bareTimes.push(db)
+      }
+    }
+    bare.close()
+    const reopen = median(reopenTimes)
+    const bareMs = median(bareTimes)
+    log(`  (d) reopened from the store: chats.open → window ${fmtMs(reopen)}; bare query ${fmtMs(bareMs)}`)
     const stats = server.stats()
 
     const cold = median(results.map((x) => x.cold))
@@ -181,6 +219,11 @@ export async function benchOpen({ messages: count, runs, log }: OpenOptions): Pr
         bench: B, figure: 'first load → events to the renderer: messages in batches / structuredClone of the biggest batch',
         value: `${fmtInt(last.pushed)} msgs in ${last.batches} batches / ${fmtMs(last.cloneMs)}`,
         limit: 'first window', limitValue: `${WINDOW} msgs`, ratio: `${fmtInt(last.pushed / WINDOW)} × window`, target: '— (informational)',
+      },
+      {
+        bench: `(d) reopen ${fmtInt(count / 1000)}k chat`, figure: `after a restart: chats.open → first window of ${WINDOW}, from the local store (median of ${runs})`,
+        value: fmtMs(reopen), limit: 'bare node:sqlite query for the same rows', limitValue: fmtMs(bareMs),
+        ratio: `${(reopen / bareMs).toFixed(1)} × bare`, target: '≤ 50 ms and ≤ 3 × bare', ok: reopen <= 50 && reopen <= 3 * bareMs,
       },
       {
         bench: B, figure: 'server throttle during the clients: max REST per 1 s window / throttled', value: `${stats.maxPerWindow} / ${stats.throttled}`,

@@ -325,7 +325,7 @@ export class ChatEngine {
     const chatId = s.data.id
     const serverNow = this.o.rest.serverTime()
     const history = rawHistory.map((m) => this.clampTime(m, serverNow))
-    const firstEver = this.o.store.count(chatId) === 0
+    const firstEver = !this.o.store.last(chatId)
     const lastBefore = s.last
     const plan = this.o.store.transaction(() => {
       const p = mergeHistory({
@@ -555,14 +555,17 @@ export class ChatEngine {
     }
     const firstUnread = this.entered.firstUnread
     // Nothing stored yet: wait for the first read. Otherwise the stored window shows at once and a re-read merges in.
-    if (s.history !== 'loaded' && this.o.store.count(chatId) === 0) await this.reread(s, true).catch(() => undefined)
-    else if (s.history === 'none' && !wasActive) void this.reread(s).catch(() => undefined)
+    if (s.history !== 'loaded' && !this.o.store.last(chatId)) await this.reread(s, true).catch(() => undefined)
+    // …after this answer is on its way (the request's own work is not the window's latency).
+    else if (s.history === 'none' && !wasActive) setImmediate(() => void this.reread(s).catch(() => undefined))
     this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
     this.syncSockets()
     this.changed()
-    const sent = this.o.store.latest(chatId, limit)
+    // One row more than asked: whether older ones exist, without counting a 100 000-message chat.
+    const page = this.o.store.latest(chatId, limit + 1)
+    const sent = page.length > limit ? page.slice(1) : page
     return {
-      chat: this.registry.view(s), messages: [...sent, ...this.sender.tail(chatId)], hasOlder: this.o.store.count(chatId) > sent.length,
+      chat: this.registry.view(s), messages: [...sent, ...this.sender.tail(chatId)], hasOlder: page.length > limit,
       ...(firstUnread ? { firstUnread } : {}),
     }
   }

@@ -115,10 +115,9 @@ export class ChatRegistry {
    */
   markRead(s: ChatState, at: number, serverNow: number): void {
     const mark = Math.min(Math.max(at, s.readAt), serverNow + 60_000)
-    if (mark !== s.readAt) {
-      s.readAt = mark
-      this.o.store.setReadAt(s.data.id, mark)
-    }
+    if (mark === s.readAt) return // nothing newer was read: the count stands
+    s.readAt = mark
+    this.o.store.setReadAt(s.data.id, mark)
     s.unread = this.o.store.unreadCount(s.data.id, s.readAt)
   }
 
