@@ -9,7 +9,13 @@ export default defineConfig({
     resolve: { alias: shared },
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // Issue 13: the worker thread that parses whole histories off the main thread (core/chats/parser.ts).
+          'history-worker': resolve(import.meta.dirname, 'src/main/core/chats/history-worker.ts'),
+        },
+      },
     },
   },
   preload: {

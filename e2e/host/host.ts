@@ -1,6 +1,7 @@
 // The e2e host (DESIGN §5): serves the BUILT renderer unchanged (same CSP as the app) and stands in for the
 // Electron main process — one real headless core (createChatClient) per page, reached through Playwright's
 // exposeBinding (requests) and page.evaluate (event batches). Only the IPC transport is replaced.
+import { tsxHistoryWorker } from '../../src/main/core/testing/worker'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -206,7 +207,8 @@ export interface AttachedApp {
  * client.handle (never throws), events are batched (≈16 ms) and delivered in order. Call before page.goto.
  */
 export async function attachApp(page: Page, opts: AttachOptions): Promise<AttachedApp> {
-  const ports: Ports = opts.ports ?? memoryPorts()
+  // Like the app: whole histories parsed in the history worker (issue 13).
+  const ports: Ports = opts.ports ?? { ...memoryPorts(), historyWorker: tsxHistoryWorker }
   const ssoWaiters: Array<(p: Page) => void> = []
   const ssoPending: Page[] = []
   const announceSso = (p: Page) => {

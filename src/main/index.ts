@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { arch, homedir, release } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { AppError, Chat, ConnectionState, NotificationRequest, SessionInfo, Settings } from '../shared/model'
 import { createBadge } from './badge'
 import { enableSpellCheck, installContextMenu } from './context-menu'
@@ -120,6 +121,8 @@ if (!app.requestSingleInstanceLock()) {
         }),
         cacheDir,
         dataDir: join(app.getPath('userData'), 'data'),
+        // Issue 13: whole histories are parsed in a worker thread (a second entry of the main build).
+        historyWorker: (dbFile) => new Worker(join(here, 'history-worker.js'), { workerData: { dbFile } }),
       },
       openExternal: openLink,
       writeClipboard: (text) => clipboard.writeText(text),

@@ -130,7 +130,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   /** From disk (no network): the session's chats are on screen before anything else happens. */
   function open(info: SessionInfo, token: { value: string | null }, rest?: Rest): Session {
     const s = new Session(info, token, {
-      clock, dataDir, makeRest,
+      clock, dataDir, makeRest, historyWorker: ports.historyWorker,
       engineOptions: () => ({
         emit,
         isMuted: (chatId) => isMuted(settings, chatId),

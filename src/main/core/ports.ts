@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 
 /** Where the auth token lives (Electron: safeStorage-encrypted file). */
 export interface SecretStore {
@@ -81,6 +82,11 @@ export interface Ports {
   cacheDir?: string
   /** Issue 10: where the local databases live, one per signed-in user (Electron: userData/data; default: a temp dir). */
   dataDir?: string
+  /**
+   * Issue 13: starts the history worker (core/chats/history-worker.ts) for a session's database, so whole histories
+   * are parsed off the main thread. Without it they are parsed in-process (tests of other things).
+   */
+  historyWorker?: (dbFile: string) => Worker
 }
 
 /**

@@ -7,7 +7,9 @@ import { join } from 'node:path'
 import type { ConnectionState, SessionInfo, User } from '../../shared/model'
 import { createRest, type Rest, type RestOptions } from './cht/rest'
 import * as wire from './cht/wire'
+import type { Worker } from 'node:worker_threads'
 import { ChatEngine, type ChatEngineOptions } from './chats/engine'
+import { inlineParser, workerParser, type HistoryParser } from './chats/parser'
 import { ChtError } from './errors'
 import type { Clock } from './ports'
 import { LocalStore } from './store'
@@ -46,9 +48,10 @@ export function databaseFile(dataDir: string, info: Pick<SessionInfo, 'serverOri
 export interface SessionDeps {
   clock: Clock
   dataDir: string
+  historyWorker?: (dbFile: string) => Worker
   makeRest(origin: string, getToken: () => string | null): Rest
   /** Everything the engine needs beyond what a session provides. */
-  engineOptions(): Omit<ChatEngineOptions, 'origin' | 'me' | 'rest' | 'store' | 'clock' | 'getToken' | 'onSocketAuthFailed'>
+  engineOptions(): Omit<ChatEngineOptions, 'origin' | 'me' | 'rest' | 'store' | 'parser' | 'clock' | 'getToken' | 'onSocketAuthFailed'>
   emitConnection(state: ConnectionState): void
   notice(code: 'store.rebuilt' | 'session.expired'): void
 }
@@ -57,6 +60,7 @@ export class Session {
   readonly rest: Rest
   readonly store: LocalStore
   readonly engine: ChatEngine
+  private readonly parser: HistoryParser
   private reauth?: Promise<void>
   private reauthAt = -Infinity
   private expired = false
@@ -68,9 +72,11 @@ export class Session {
     const opened = LocalStore.open(databaseFile(d.dataDir, info), () => d.clock.now())
     this.store = opened.store
     if (opened.recovered) d.notice('store.rebuilt')
+    const store = this.store
+    this.parser = d.historyWorker ? workerParser(d.historyWorker, store.file) : inlineParser((chatId) => store.serverIds(chatId))
     this.engine = new ChatEngine({
       ...d.engineOptions(),
-      origin: info.serverOrigin, me: info.user, rest: this.rest, store: this.store, clock: d.clock,
+      origin: info.serverOrigin, me: info.user, rest: this.rest, store: this.store, parser: this.parser, clock: d.clock,
       getToken: () => (this.expired ? null : this.token.value),
       onSocketAuthFailed: () => void this.socketRejected(),
     })
@@ -152,6 +158,7 @@ export class Session {
   close(): void {
     this.closed = true
     this.engine.close()
+    this.parser.close()
     this.store.close()
   }
 

@@ -19,7 +19,8 @@ import { readGroupHistory, readPairHistory, readRoom, type HistoryContext, type 
 import { LiveSockets } from './live'
 import { ChatRegistry, type ChatState } from './registry'
 import { Sender } from './sending'
-import { mergeHistory } from './timeline'
+import { mergeHistory, type MergePlan } from './timeline'
+import type { HistoryParser } from './parser'
 import { Background } from './background'
 
 type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
@@ -28,6 +29,8 @@ type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
 const MATCH_TOLERANCE_MS = 120_000
 /** A timestamp further than this in the server's future is nonsense (issue 13): it is clamped to "now". */
 const FUTURE_SLACK_MS = 24 * 3600_000
+/** A re-read's new messages are merged and written this many at a time, the event loop free in between. */
+const MERGE_PART = 2_000
 /** Re-read after an unattributable file frame (Q8), coalesced. */
 const ATTRIBUTION_REREAD_MS = 1_500
 /** A frame from a room the list does not know: re-read the list once things calm down. */
@@ -38,6 +41,8 @@ export interface ChatEngineOptions {
   me: User
   rest: Rest
   store: LocalStore
+  /** Where whole histories are parsed (parser.ts: a worker in the app). */
+  parser: HistoryParser
   clock: Clock
   getToken: () => string | null
   emit: Emit
@@ -220,7 +225,7 @@ export class ChatEngine {
     return {
       rest: this.o.rest, origin: this.o.origin, me: this.o.me, clock: this.o.clock, registry: this.registry, random: this.random,
       peerOfRoom: async (room) => {
-        const h = await readRoom(this.historyContext(true), room)
+        const h = await readRoom(this.historyContext(true), 'direct:?', room)
         this.rememberUsers([h.peer])
         return this.directory.get(h.peer.id) ?? h.peer
       },
@@ -266,7 +271,7 @@ export class ChatEngine {
   // ---- histories ----------------------------------------------------------------------------------------------
 
   private historyContext(background = false): HistoryContext {
-    return { rest: this.o.rest, origin: this.o.origin, meId: this.o.me.id, directory: this.directory, background: { value: background } }
+    return { rest: this.o.rest, parser: this.o.parser, origin: this.o.origin, meId: this.o.me.id, background: { value: background } }
   }
 
   /**
@@ -301,7 +306,7 @@ export class ChatEngine {
     const chat = s.data
     let read: HistoryRead
     if (chat.kind === 'group') {
-      read = await readGroupHistory({ ...this.historyContext(), background: priority }, chat.slug!)
+      read = await readGroupHistory({ ...this.historyContext(), background: priority }, chat.id, chat.slug!)
     } else if (!s.rooms.length || s.roomPending || !chat.peerId) {
       s.history = 'loaded'
       return this.drainChat(chat.id)
@@ -315,30 +320,47 @@ export class ChatEngine {
     s.data = { ...s.data, ...read.chat, id: s.data.id, kind: s.data.kind }
     this.registry.save(s, chat.kind === 'group' ? s.members : undefined)
     if (chat.kind === 'group' && s.history === 'loaded' && membersBefore !== s.members.map((m) => m.id).join()) this.emitMembers(s)
-    this.applyHistory(s, read.messages)
+    await this.applyHistory(s, read.messages)
     s.history = 'loaded'
     this.drainChat(chat.id)
   }
 
-  /** The merge (timeline.ts), written in one transaction; the UI hears only what changed. */
-  private applyHistory(s: ChatState, rawHistory: Message[]): void {
+  /**
+   * The merge (timeline.ts) of what a re-read found new, written part by part — one transaction each, the event loop
+   * free in between, so a first load of a huge chat never holds main for long (issue 13). The UI hears only what
+   * changed, once at the end.
+   */
+  private async applyHistory(s: ChatState, candidates: Message[]): Promise<void> {
     const chatId = s.data.id
     const serverNow = this.o.rest.serverTime()
-    const history = rawHistory.map((m) => this.clampTime(m, serverNow))
     const firstEver = !this.o.store.last(chatId)
     const lastBefore = s.last
-    const plan = this.o.store.transaction(() => {
-      const p = mergeHistory({
-        history, known: this.o.store.serverIds(chatId), unmatched: this.o.store.withoutServerId(chatId),
-        sent: this.sender.sentItems(chatId), toleranceMs: MATCH_TOLERANCE_MS,
+    let unmatched = this.o.store.withoutServerId(chatId)
+    let sent = this.sender.sentItems(chatId)
+    const plan: MergePlan = { insert: [], adopt: [], settle: [] }
+    for (let i = 0; i < candidates.length; i += MERGE_PART) {
+      if (i > 0) await new Promise((r) => setImmediate(r))
+      if (this.closed || s.dropped) return
+      const part = candidates.slice(i, i + MERGE_PART).map((m) => this.clampTime(m, serverNow))
+      const p = this.o.store.transaction(() => {
+        const known = this.o.store.knownAmong(chatId, part.map((m) => m.serverId))
+        const merged = mergeHistory({ history: part, known, unmatched, sent, toleranceMs: MATCH_TOLERANCE_MS })
+        this.o.store.putMessages([...merged.insert, ...merged.adopt, ...merged.settle])
+        for (const m of merged.settle) this.outbox.remove(m.key)
+        return merged
       })
-      this.o.store.putMessages([...p.insert, ...p.adopt, ...p.settle])
-      for (const m of p.settle) this.outbox.remove(m.key)
-      // What went out with no echo and is not in this (later) history never reached the server: send again.
-      const settled = new Set(p.settle.map((m) => m.key))
-      for (const item of this.outbox.unknownFate(chatId)) if (!settled.has(item.key)) this.outbox.provenMissing(item.key)
-      return p
-    })
+      const used = new Set([...p.adopt, ...p.settle].map((m) => m.key))
+      if (used.size) {
+        unmatched = unmatched.filter((m) => !used.has(m.key))
+        sent = sent.filter((x) => !used.has(x.key))
+      }
+      plan.insert.push(...p.insert)
+      plan.adopt.push(...p.adopt)
+      plan.settle.push(...p.settle)
+    }
+    // What went out with no echo and is not in this (later) history never reached the server: send again.
+    const settled = new Set(plan.settle.map((m) => m.key))
+    for (const item of this.outbox.unknownFate(chatId)) if (!settled.has(item.key)) this.outbox.provenMissing(item.key)
     const changedCount = plan.insert.length + plan.adopt.length + plan.settle.length
     const unreadBefore = s.unread
     if (firstEver && s.readAt === 0) {

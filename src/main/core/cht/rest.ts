@@ -54,6 +54,8 @@ export interface RestResponse<T> {
 
 export interface Rest {
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<RestResponse<T>>
+  /** A big JSON answer as raw chunks (R5/R9 histories), parsed elsewhere: see chats/parser.ts. */
+  getChunks(path: string, opts?: RequestOptions): Promise<{ status: number; chunks: Uint8Array[] }>
   post<T = unknown>(path: string, body: unknown, opts?: RequestOptions): Promise<RestResponse<T>>
   /** R10 media: no token, not throttled by the server, at most 4 at a time. */
   fetchMedia(url: string, opts?: MediaOptions): Promise<{ bytes: Uint8Array; mime: string }>
@@ -240,6 +242,30 @@ export function createRest(opts: RestOptions): Rest {
   }
 
   async function request<T>(method: 'GET' | 'POST', path: string, body: unknown, ro: RequestOptions = {}): Promise<RestResponse<T>> {
+    const r = await exchange(method, path, body, ro, 'text')
+    const text = r.text
+    if (text === '') return { status: r.status, body: undefined as T }
+    if (!/\bjson\b/i.test(r.contentType)) throw new ChtError('bad-response', `content-type ${r.contentType.slice(0, 60)}`, r.status)
+    try {
+      return { status: r.status, body: JSON.parse(text) as T }
+    } catch {
+      throw new ChtError('bad-response', 'invalid JSON', r.status)
+    }
+  }
+
+  /**
+   * A GET whose answer may be huge (R5/R9 whole histories: PROTOCOL §2, no paging): the body as it arrived, in chunks,
+   * never joined or decoded here — the caller hands them to a worker (chats/parser.ts) so main never blocks on it.
+   * The timeout is an idle timeout: a big answer on a slow link is fine, a stalled one is not.
+   */
+  async function getChunks(path: string, ro: RequestOptions = {}): Promise<{ status: number; chunks: Uint8Array[] }> {
+    const r = await exchange('GET', path, undefined, ro, 'chunks')
+    if (!/\bjson\b/i.test(r.contentType)) throw new ChtError('bad-response', `content-type ${r.contentType.slice(0, 60)}`, r.status)
+    return { status: r.status, chunks: r.chunks }
+  }
+
+  /** One request through the limiter: auth header, timeout, 429 = pause everything, non-2xx → the mapped error. */
+  async function exchange(method: 'GET' | 'POST', path: string, body: unknown, ro: RequestOptions, read: 'text' | 'chunks') {
     const url = urlFor(path, ro.query)
     const token = opts.getToken()
     // No token → the server would answer 401 anyway; do not spend a request on it.
@@ -250,10 +276,15 @@ export function createRest(opts: RestOptions): Rest {
 
     const ctl = new AbortController()
     let timedOut = false
-    const timer = clock.setTimeout(() => {
-      timedOut = true
-      ctl.abort()
-    }, ro.timeoutMs ?? defaultTimeout)
+    let timer: Timer | undefined
+    const arm = () => {
+      clock.clearTimeout(timer)
+      timer = clock.setTimeout(() => {
+        timedOut = true
+        ctl.abort()
+      }, ro.timeoutMs ?? defaultTimeout)
+    }
+    arm()
     const onAbort = () => ctl.abort()
     ro.signal?.addEventListener('abort', onAbort, { once: true })
     const headers: Record<string, string> = { Authorization: token, Accept: 'application/json' } // 1.1/Q1: no scheme
@@ -261,7 +292,8 @@ export function createRest(opts: RestOptions): Rest {
 
     let status: number
     let contentType: string
-    let text: string
+    let text = ''
+    const chunks: Uint8Array[] = []
     try {
       const res = await fetch(url, {
         method,
@@ -276,7 +308,14 @@ export function createRest(opts: RestOptions): Rest {
       const date = Date.parse(res.headers.get('date') ?? '')
       if (Number.isFinite(date)) noteServerTime(date + 500)
       contentType = res.headers.get('content-type') ?? ''
-      text = await res.text() // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
+      // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
+      if (read === 'text' || status < 200 || status > 299 || !res.body) text = await res.text()
+      else {
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          arm()
+          chunks.push(chunk.slice()) // our own copy: it will be transferred to a worker
+        }
+      }
     } catch (e) {
       if (timedOut) throw new ChtError('timeout')
       if (ro.signal?.aborted) throw abortError(ro.signal)
@@ -293,13 +332,7 @@ export function createRest(opts: RestOptions): Rest {
     }
     if (status < 200 || status > 299) throw errorFromResponse(status, contentType, text)
     nextPauseMs = pauseCfg.firstMs // a success after a pause: the next 429 starts from the first length again
-    if (text === '') return { status, body: undefined as T }
-    if (!/\bjson\b/i.test(contentType)) throw new ChtError('bad-response', `content-type ${contentType.slice(0, 60)}`, status)
-    try {
-      return { status, body: JSON.parse(text) as T }
-    } catch {
-      throw new ChtError('bad-response', 'invalid JSON', status)
-    }
+    return { status, contentType, text, chunks }
   }
 
   // --- media (R10): no token, own small concurrency limit, size cap while streaming ---
@@ -443,6 +476,7 @@ export function createRest(opts: RestOptions): Rest {
 
   return {
     get: <T>(path: string, ro?: RequestOptions) => request<T>('GET', path, undefined, ro),
+    getChunks,
     post: <T>(path: string, body: unknown, ro?: RequestOptions) => request<T>('POST', path, body, ro),
     fetchMedia,
     downloadToFile,

@@ -563,7 +563,7 @@ describe('R5 group history', () => {
     expect(h.me).toEqual({ id: ME, name: 'علی رضایی', isSuperuser: false })
     const [m1, m2, m3] = h.messages
     expect(m1).toEqual({
-      key: 's:1', serverId: '1', chatId: 'group:team_chat', senderId: BOB, senderName: 'Bob Builder', // Q2: by id
+      key: 'g:1', serverId: '1', chatId: 'group:team_chat', senderId: BOB, senderName: 'Bob Builder', // Q2: by id
       text: 'سلام\nخوبی؟', at: Date.UTC(2026, 10, 24, 0, 50, 51, 153), own: false, status: 'sent',
     } satisfies Message)
     expect(m2).toMatchObject({ senderId: ME, own: true, text: '', senderAvatarUrl: 'https://sso.x/ali.png' })
@@ -617,7 +617,7 @@ describe('R5 group history', () => {
     const h = groupHistoryFromR5(body, { origin: ORIGIN, meId: ME })
     const ms = performance.now() - t0
     expect(h.messages).toHaveLength(n)
-    expect(h.messages[n - 1].key).toBe(`s:${n}`)
+    expect(h.messages[n - 1].key).toBe(`g:${n}`)
     expect(h.messages[1].senderName).toBe('Bob Builder')
     expect(h.messages[0].file?.isImage).toBe(true)
     expect(ms).toBeLessThan(3000) // generous: typically ~100 ms
@@ -628,7 +628,7 @@ describe('R5 group history', () => {
       fc.property(fc.array(anything, { maxLength: 8 }), (items) => {
         const h = groupHistoryFromR5(r5Body(items), { origin: ORIGIN, meId: ME })
         for (const m of h.messages) {
-          expect(m.key).toBe('s:' + m.serverId)
+          expect(m.key).toBe('g:' + m.serverId)
           expect(Number.isFinite(m.at)).toBe(true)
           expect(UNSAFE_NAME.test(m.senderName)).toBe(false)
           expect(/[\u0000\u202D\u202E]/.test(m.text)).toBe(false) // eslint-disable-line no-control-regex
@@ -659,7 +659,7 @@ describe('R9 one-to-one history', () => {
     expect(h.peer).toEqual({ id: BOB, name: 'Bob Builder', avatarUrl: 'https://sso.x/bob.png', isSuperuser: false })
     expect(h.members.map((u) => [u.id, u.name])).toEqual([[ME, 'علی رضایی'], [BOB, 'Bob Builder']])
     const [m1, m2] = h.messages
-    expect(m1).toMatchObject({ key: 's:7', chatId: `direct:${BOB}`, senderId: ME, senderName: 'علی رضایی', own: true, text: 'hello' })
+    expect(m1).toMatchObject({ key: 'p:7', chatId: `direct:${BOB}`, senderId: ME, senderName: 'علی رضایی', own: true, text: 'hello' })
     expect(m2).toMatchObject({ senderId: BOB, own: false, senderAvatarUrl: 'https://sso.x/bob.png' })
     expect(m2.file).toEqual({ url: 'https://dev3.nargil.co/cht/media/static/files/123456.pdf', name: '123456.pdf', mime: 'application/pdf', isImage: false })
   })

@@ -29,7 +29,7 @@ function nameOf(x: unknown): string {
 function count(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : undefined
 }
-function bad(what: string): ChtError {
+export function bad(what: string): ChtError {
   return new ChtError('bad-response', what)
 }
 
@@ -682,7 +682,7 @@ export function groupHistoryFromR5(body: unknown, ctx: HistoryContext): GroupHis
     else if (at < lastAt) outOfOrder = true
     lastAt = at
     const m: Message = {
-      key: 's:' + serverId,
+      key: 'g:' + serverId, // R5 ids number the server's group messages; R9's its private ones: keys apart
       serverId,
       chatId,
       senderName: known?.name || fallbackName(get(item, 'user_name')) || '',
@@ -786,7 +786,7 @@ export function directHistoryFromR9(body: unknown, ctx: DirectHistoryContext): D
     else if (at < lastAt) outOfOrder = true
     lastAt = at
     const m: Message = {
-      key: 's:' + serverId,
+      key: 'p:' + serverId,
       serverId,
       chatId,
       senderName: known?.name || claimed || '',

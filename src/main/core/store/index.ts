@@ -210,6 +210,14 @@ export class LocalStore {
     return out
   }
 
+  /** Which of `ids` are stored for the chat (a re-read's new part, checked again at the moment it is written). */
+  knownAmong(chatId: ChatId, ids: readonly (string | undefined)[]): Set<string> {
+    const one = this.st('SELECT 1 AS x FROM messages WHERE chat_id = ? AND server_id = ?')
+    const out = new Set<string>()
+    for (const id of ids) if (id !== undefined && one.get(chatId, id)) out.add(id)
+    return out
+  }
+
   byServerIds(chatId: ChatId, ids: string[]): Message[] {
     const out: Message[] = []
     for (const id of ids) out.push(...this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND server_id = ?`, chatId, id))
