@@ -36,12 +36,14 @@ test('Settings shows the local data; signing out keeps it, or deletes it on a sh
   await expect(page.getByTestId('local-data-size')).toHaveText(/^[۰-۹٫]+ (کیلوبایت|مگابایت)$/)
   await inEveryLook(app, info, 'settings-local-data', async (locale) => {
     await expect(page.getByTestId('local-data')).toContainText((locale === 'fa' ? fa : en).settings.localData.replace(' {size}', ''))
+    await page.getByTestId('signout').scrollIntoViewIfNeeded()
   })
 
   // Sign out asks first, and keeps this computer's copy by default.
   await page.getByTestId('signout').click()
   const dialog = page.getByTestId('signout-dialog')
   await expect(dialog).toContainText(fa.settings.signOutText)
+  await expect(page.getByTestId('signout-keep')).toHaveText(fa.settings.signOutKeep)
   await expect(page.getByTestId('signout-delete')).not.toBeChecked()
   await page.getByTestId('signout-dialog-confirm').click()
   await expect(page.getByTestId('signin-web')).toBeVisible()
@@ -54,6 +56,7 @@ test('Settings shows the local data; signing out keeps it, or deletes it on a sh
   await page.getByTestId('signout').click()
   await page.getByTestId('signout-delete').check()
   await expect(page.getByTestId('signout-delete-warn')).toHaveText(fa.settings.signOutDeleteWarn)
+  await expect(page.getByTestId('signout-keep')).toHaveCount(0)
   await expect(page.getByTestId('signout-dialog-confirm')).toHaveText(fa.settings.signOutDeleteConfirm)
   expect(await seriousA11y(page, 'sign-out dialog')).toEqual([])
   await inEveryLook(app, info, 'signout-dialog', async (locale) => {
@@ -61,6 +64,9 @@ test('Settings shows the local data; signing out keeps it, or deletes it on a sh
     await expect(dialog).toContainText(words.settings.signOutDelete)
     await expect(page.getByTestId('signout-delete-warn')).toHaveText(words.settings.signOutDeleteWarn)
   })
+  await app.bridge.client.request('settings.set', { theme: 'dark' })
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  expect(await seriousA11y(page, 'sign-out dialog, dark')).toEqual([])
   await page.getByTestId('signout-dialog-confirm').click()
   await expect(page.getByTestId('signin-web')).toBeVisible()
   expect(existsSync(db)).toBe(false)

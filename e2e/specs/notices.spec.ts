@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test'
 import type { PageGlobals } from '../page-globals'
 import { expect, test } from '../fixtures'
-import { createGroup, inEveryLook, messagesWith, myId, openChat, send, signIn } from '../helpers'
+import { createGroup, inEveryLook, messagesWith, myId, openChat, send, seriousA11y, signIn } from '../helpers'
 
 /** Whether two boxes on screen overlap. */
 async function overlaps(page: Page, a: string, b: string): Promise<boolean> {
@@ -39,6 +39,10 @@ test('notices cover nothing: the send button still sends; information is calm, f
   for (const target of ['[data-testid="composer-send"]', '[data-testid="composer"]', '[data-testid="timeline"]', '[data-testid="chat-list"]']) {
     expect(await overlaps(page, '[data-testid="notices"]', target), target).toBe(false)
   }
+  expect(await seriousA11y(page, 'notices')).toEqual([])
+  await app.bridge.client.request('settings.set', { theme: 'dark' })
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  expect(await seriousA11y(page, 'notices, dark')).toEqual([])
   await page.getByTestId('composer').fill('sent with three notices on screen')
   await page.getByTestId('composer-send').click()
   await expect(messagesWith(page, 'sent with three notices on screen')).toHaveAttribute('data-status', 'sent')
@@ -52,4 +56,20 @@ test('notices cover nothing: the send button still sends; information is calm, f
   await expect(stack).toHaveCount(0)
   await send(page, 'and after')
   await expect(messagesWith(page, 'and after')).toHaveAttribute('data-status', 'sent')
+})
+
+test('on the sign-in view, a notice sits above the card and the form stays usable (fa, en)', async ({ openApp }, info) => {
+  const app = await openApp()
+  const { page } = app
+  await expect(page.getByTestId('signin-web')).toBeVisible()
+  app.bridge.push('notice', { code: 'state.damaged', detail: 'not JSON; kept as cht-state.damaged-2026-11-24T09-00-00-000Z.json' })
+  const notice = page.locator('[data-testid="notice"][data-code="state.damaged"]')
+  await expect(notice).toHaveAttribute('data-kind', 'info')
+  expect(await overlaps(page, '[data-testid="notices"]', '[data-testid="signin-web"]')).toBe(false)
+  expect(await seriousA11y(page, 'sign-in with a notice')).toEqual([])
+  await inEveryLook(app, info, 'signin-notice', async (locale) => {
+    await expect(notice).toContainText(locale === 'fa' ? 'پروندهٔ تنظیمات' : 'settings file was damaged')
+  })
+  await page.getByTestId('signin-use-token').click()
+  await expect(page.getByTestId('signin-token')).toBeVisible()
 })

@@ -45,6 +45,9 @@ test.describe('the reason for being offline, with its action', () => {
     // The chats stay on screen.
     await expect(messagesWith(alice.page, 'before')).toHaveCount(1)
     expect(await seriousA11y(alice.page, 'other-device banner')).toEqual([])
+    await alice.bridge.client.request('settings.set', { theme: 'dark' })
+    await expect(alice.page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    expect(await seriousA11y(alice.page, 'other-device banner, dark')).toEqual([])
     await inEveryLook(alice, info, 'other-device', async (locale) => {
       const words = locale === 'fa' ? fa : en
       await expect(alice.page.getByTestId('connection-text')).toHaveText(words.connection.otherDevice)
@@ -81,6 +84,9 @@ test.describe('the reason for being offline, with its action', () => {
     await expect(chatItem(alice.page, groupId)).toBeVisible()
     await expect(messagesWith(alice.page, 'first')).toHaveCount(1)
     expect(await seriousA11y(alice.page, 'session-expired banner')).toEqual([])
+    await alice.bridge.client.request('settings.set', { theme: 'dark' })
+    await expect(alice.page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    expect(await seriousA11y(alice.page, 'session-expired banner, dark')).toEqual([])
     await inEveryLook(alice, info, 'session-expired', async (locale) => {
       const words = locale === 'fa' ? fa : en
       await expect(alice.page.getByTestId('connection-text')).toHaveText(words.connection.expired)

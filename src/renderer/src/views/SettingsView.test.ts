@@ -136,6 +136,7 @@ describe('SettingsView', () => {
     await w.get('[data-testid="signout"]').trigger('click')
     const dialog = w.get('[data-testid="signout-dialog"]')
     expect(dialog.text()).toContain(en.settings.signOutText)
+    expect(dialog.get('[data-testid="signout-keep"]').text()).toBe(en.settings.signOutKeep)
     expect(dialog.find('[data-testid="signout-delete-warn"]').exists()).toBe(false)
     // Cancel: nothing happens.
     await dialog.get('.btn.secondary').trigger('click')
@@ -145,6 +146,8 @@ describe('SettingsView', () => {
     await w.get('[data-testid="signout"]').trigger('click')
     await w.get('[data-testid="signout-delete"]').setValue(true)
     expect(w.get('[data-testid="signout-delete-warn"]').text()).toBe(en.settings.signOutDeleteWarn)
+    // It no longer says that unsent messages wait: deleting takes them too.
+    expect(w.find('[data-testid="signout-keep"]').exists()).toBe(false)
     expect(w.get('[data-testid="signout-dialog-confirm"]').text()).toBe(en.settings.signOutDeleteConfirm)
     await w.get('[data-testid="signout-delete"]').setValue(false)
     expect(w.get('[data-testid="signout-dialog-confirm"]').text()).toBe(en.settings.signOutConfirm)
