@@ -1,6 +1,7 @@
 // What the e2e specs do over and over through the UI: sign in, open a chat, send, find messages — and the one
 // thing done behind the UI's back, a group made the protocol way (R2 + R4).
-import type { Locator, Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Locator, Page, TestInfo } from '@playwright/test'
 import { makeGroup } from '../testkit/groups'
 import { uniqueSlug, type TestServer, type TestUser } from '../testkit/server'
 import { expect, type App } from './fixtures'
@@ -74,3 +75,51 @@ export function messagesWith(page: Page, text: string): Locator {
 
 /** A number as the Persian UI shows it. */
 export const faDigits = (n: number): string => new Intl.NumberFormat('fa').format(n)
+
+/** Axe's serious and critical violations on the whole page, each as one readable line (issue 12: there must be none). */
+export async function seriousA11y(page: Page, view: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${view}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`).slice(0, 5).join(' | ')}`)
+}
+
+export type Note = { chatId: string; title: string; body: string; count: number }
+type NoteWin = { cht: { on(name: string, cb: (p: unknown) => void): () => void }; __notes: Note[] }
+
+/** Record every `notification` event the page receives (what main would show natively). */
+export async function recordNotifications(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as NoteWin
+    w.__notes = []
+    w.cht.on('notification', (n) => { w.__notes.push(n as Note) })
+  })
+}
+
+/** The notifications recorded since recordNotifications(). */
+export const notes = (page: Page): Promise<Note[]> => page.evaluate(() => (globalThis as unknown as NoteWin).__notes)
+
+export const LOOKS = ['fa', 'en'].flatMap((locale) =>
+  ['light', 'dark'].flatMap((theme) => [[1280, 800], [900, 600]].map(([width, height]) => ({
+    locale: locale as 'fa' | 'en', theme: theme as 'light' | 'dark', width: width!, height: height!,
+  }))))
+
+/**
+ * Screenshots of what is on screen in every look — fa/en, light/dark, 1280×800 and 900×600 — for a person to look
+ * at (test-results/…/<name>-fa-light-1280.png). `check` runs in each locale first (the text that must be there).
+ * Leaves the page in Persian, light, 1280×800.
+ */
+export async function inEveryLook(app: App, info: TestInfo, name: string, check?: (locale: 'fa' | 'en') => Promise<void>): Promise<void> {
+  const html = app.page.locator('html')
+  for (const look of LOOKS) {
+    await app.bridge.client.request('settings.set', { locale: look.locale, theme: look.theme })
+    await expect(html).toHaveAttribute('lang', look.locale)
+    await expect(html).toHaveAttribute('data-theme', look.theme)
+    await app.page.setViewportSize({ width: look.width, height: look.height })
+    await check?.(look.locale)
+    await app.page.screenshot({ path: info.outputPath(`${name}-${look.locale}-${look.theme}-${look.width}.png`) })
+  }
+  await app.bridge.client.request('settings.set', { locale: 'fa', theme: 'light' })
+  await expect(html).toHaveAttribute('lang', 'fa')
+  await app.page.setViewportSize({ width: 1280, height: 800 })
+}

@@ -33,6 +33,6 @@ export interface PageGlobals {
     fonts: Iterable<PageFontFace> & { ready: Promise<unknown>; check(font: string, text: string): boolean }
     images: Iterable<{ complete: boolean }>
   }
-  getComputedStyle(el: unknown): { direction: string; outlineStyle: string }
+  getComputedStyle(el: unknown): { direction: string; outlineStyle: string; backgroundColor: string }
   requestAnimationFrame(cb: () => void): number
 }

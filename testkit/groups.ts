@@ -13,11 +13,20 @@ export async function makeGroup(origin: string, ownerToken: string, slug: string
 }
 
 /** R4 add_member, as a manager's raw request. */
-export async function addMember(origin: string, managerToken: string, slug: string, uuid: string): Promise<void> {
-  const r4 = await fetch(`${origin}/cht/api/group_chat/${slug}/`, {
+export function addMember(origin: string, managerToken: string, slug: string, uuid: string): Promise<void> {
+  return r4(origin, managerToken, slug, 'add_member', uuid)
+}
+
+/** R4 remove_member, as a manager's raw request (someone else removes the user). */
+export function removeMember(origin: string, managerToken: string, slug: string, uuid: string): Promise<void> {
+  return r4(origin, managerToken, slug, 'remove_member', uuid)
+}
+
+async function r4(origin: string, token: string, slug: string, action: 'add_member' | 'remove_member', uuid: string): Promise<void> {
+  const r = await fetch(`${origin}/cht/api/group_chat/${slug}/`, {
     method: 'POST',
-    headers: { Authorization: managerToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'add_member', uuid }),
+    headers: { Authorization: token, 'content-type': 'application/json' },
+    body: JSON.stringify({ action, uuid }),
   })
-  if (r4.status !== 200) throw new Error(`R4 ${r4.status}`)
+  if (r.status !== 200) throw new Error(`R4 ${action} ${r.status}`)
 }

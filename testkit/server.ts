@@ -19,8 +19,9 @@ export interface TestServer {
   users(count: number): TestUser[]
   /** Stop and start the same server on the same port and data (reference server only). */
   restart?(): Promise<void>
-  /** The server goes away (reference server only); `start()` brings it back on the same port and data. */
+  /** Stop the server; its port and data wait for start() (reference server only): "the server is down". */
   stop?(): Promise<void>
+  /** Start a stopped server again on the same port and data (reference server only). */
   start?(): Promise<void>
   close(): Promise<void>
 }
@@ -36,6 +37,7 @@ export async function startTestServer(opts: Partial<StartOptions> = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'cht-test-'))
   let ref = await startServer({ port: 0, dataDir, ...opts })
   const port = Number(new URL(ref.origin).port)
+  let running = true
   let n = 0
   const ts: TestServer = {
     origin: ref.origin,
@@ -52,17 +54,21 @@ export async function startTestServer(opts: Partial<StartOptions> = {}): Promise
       })
     },
     async restart() {
-      await ref.close()
-      ref = await startServer({ port, dataDir, ...opts })
+      await ts.stop!()
+      await ts.start!()
     },
     async stop() {
+      if (!running) return
+      running = false
       await ref.close()
     },
     async start() {
+      if (running) return
       ref = await startServer({ port, dataDir, ...opts })
+      running = true
     },
     async close() {
-      await ref.close()
+      await ts.stop!()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

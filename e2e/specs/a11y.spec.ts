@@ -1,16 +1,7 @@
 // Accessibility (issue 12): axe-core on every view, in Persian and in English — no serious or critical violation.
 // Views are reached the way a person reaches them (buttons, keys); axe runs on the whole page each time.
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures'
-import { chatItem, createGroup, openChat, send, signIn } from '../helpers'
-
-async function serious(page: Page, view: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze()
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${view}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`)
-}
+import { chatItem, createGroup, openChat, seriousA11y as serious, send, signIn } from '../helpers'
 
 for (const locale of ['fa', 'en'] as const) {
   test(`every view passes axe in ${locale}: sign-in, chats, a chat, panels, dialogs, pickers`, async ({ openApp, testServer }) => {

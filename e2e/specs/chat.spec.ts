@@ -137,7 +137,7 @@ test('a server restart mid-conversation loses nothing and duplicates nothing', a
   await expect(messagesWith(bob.page, before)).toHaveCount(1)
 
   // Down: sends queue in the outbox, the banner says so.
-  await testServer.ref!.close()
+  await testServer.stop!()
   await expect(alice.page.getByTestId('connection-banner')).toBeVisible()
   const whileDown = ['sent while the server was down', 'وقتی سرور خاموش بود']
   for (const t of whileDown) await send(alice.page, t)
@@ -146,7 +146,7 @@ test('a server restart mid-conversation loses nothing and duplicates nothing', a
   for (const t of whileDown) await expect(messagesWith(alice.page, t)).toHaveAttribute('data-status', 'sending')
 
   // Back on the same port and data: everything is delivered once, on both sides.
-  await testServer.restart!()
+  await testServer.start!()
   for (const t of [...whileDown, bobWhileDown]) {
     await expect(messagesWith(alice.page, t)).toHaveAttribute('data-status', 'sent', { timeout: 20_000 })
     await expect(messagesWith(bob.page, t)).toHaveAttribute('data-status', 'sent', { timeout: 20_000 })

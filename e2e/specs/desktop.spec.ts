@@ -1,23 +1,8 @@
 // End to end, issue 5 (DESIGN §5): the built renderer in Chromium with the real headless core and the reference
 // server. A message in a chat the user is not viewing raises its unread count, the total (window title) and a
 // `notification` event; muting the chat from its header stops the event; Ctrl+K opens a chat from the keyboard.
-import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures'
-import { chatItem, createGroup, faDigits, myId, openChat, send, signIn, twoSignedIn } from '../helpers'
-
-type Note = { chatId: string; title: string; body: string; count: number }
-type Win = { cht: { on(name: string, cb: (p: unknown) => void): () => void }; __notes: Note[] }
-
-/** Record every `notification` event the page receives (what main would show natively). */
-async function recordNotifications(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = globalThis as unknown as Win
-    w.__notes = []
-    w.cht.on('notification', (n) => { w.__notes.push(n as Note) })
-  })
-}
-
-const notes = (page: Page) => page.evaluate(() => (globalThis as unknown as Win).__notes)
+import { chatItem, createGroup, faDigits, myId, notes, openChat, recordNotifications, send, signIn, twoSignedIn } from '../helpers'
 
 test('a message in another chat raises its unread count, the total and a notification; muting stops the notification', async ({ openApp, testServer }) => {
   const { alice, bob, a } = await twoSignedIn(openApp, testServer)

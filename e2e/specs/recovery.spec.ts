@@ -21,7 +21,7 @@ test('after a crash the window comes back with the open chat, and the person is 
 
   await expect(page.locator(`[data-testid="chat-view"][data-chat-id="${chatId}"]`)).toBeVisible()
   await expect(messagesWith(page, 'نوشته‌شده پیش از خرابی')).toHaveCount(1)
-  const banner = page.locator('[data-testid="error"][data-code="app.recovered"]')
+  const banner = page.locator('[data-testid="notice"][data-code="app.recovered"]')
   await expect(banner).toHaveCount(1)
   await expect(banner).toContainText('پنجره به‌طور ناگهانی از کار افتاد و دوباره باز شد')
   await page.setViewportSize({ width: 1280, height: 800 })
@@ -32,7 +32,7 @@ test('after a crash the window comes back with the open chat, and the person is 
   app.bridge.push('notice', { code: 'state.damaged', detail: 'not JSON; kept as cht-state.damaged-2026-11-24T09-00-00-000Z.json' })
   await page.setViewportSize({ width: 900, height: 600 })
   await expect(banner).toContainText('The window stopped unexpectedly and was reopened.')
-  await expect(page.locator('[data-testid="error"][data-code="state.damaged"]')).toContainText('settings file was damaged')
+  await expect(page.locator('[data-testid="notice"][data-code="state.damaged"]')).toContainText('settings file was damaged')
   await page.screenshot({ path: info.outputPath('recovered-en-dark-900.png') })
   // The other two corners, for a look: Persian dark on the small screen, English light on the large one.
   await app.bridge.client.request('settings.set', { locale: 'fa' })

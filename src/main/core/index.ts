@@ -82,7 +82,12 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   const listeners = new Set<Listener>()
   let connection: ConnectionState = { status: 'signed-out' }
   const emit: Listener = (name, payload) => {
-    if (name === 'connection.changed') connection = payload as ConnectionState
+    if (name === 'connection.changed') {
+      // An expired session stays "expired" until the person signs in again (issue 11): the engine's own socket states
+      // (opening a chat or sending syncs its sockets, which cannot connect without a token) must not hide it.
+      if (session?.isExpired) payload = session.connectionState() as typeof payload
+      connection = payload as ConnectionState
+    }
     for (const l of listeners) l(name, payload)
   }
 

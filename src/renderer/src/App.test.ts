@@ -3,6 +3,8 @@ import { useAppMount } from './testing/app'
 import { freshEnv, settle } from './testing/setup'
 import { makeChat, makeMessages } from './testing/fakeBridge'
 import { useFakeLayout } from './testing/layout'
+import { useChatsStore } from './stores/chats'
+import { useMessagesStore } from './stores/messages'
 
 useFakeLayout()
 
@@ -72,5 +74,25 @@ describe('App', () => {
     bridge.emit('connection.changed', { status: 'signed-out' })
     await settle(10)
     expect(router.currentRoute.value.name).toBe('signin')
+  })
+
+  it('keeps nothing of a session that ended for the next one: chats, drafts, timelines', async () => {
+    const { w, router, bridge } = await start(true)
+    await router.push({ name: 'chats', params: { chatId: 'group:team' } })
+    await settle(10)
+    const chats = useChatsStore()
+    const messages = useMessagesStore()
+    await w.get('[data-testid="composer"]').setValue('half written')
+    expect(chats.drafts['group:team']).toBe('half written')
+    expect(messages.timeline('group:team').messages.length).toBeGreaterThan(0)
+
+    bridge.session = null
+    bridge.emit('session.changed', null)
+    await settle(10)
+    expect(router.currentRoute.value.name).toBe('signin')
+    expect(chats.list).toEqual([])
+    expect(chats.drafts).toEqual({})
+    expect(messages.timelines.size).toBe(0)
+    expect(w.findAll('[data-testid="chat-item"]')).toHaveLength(0)
   })
 })

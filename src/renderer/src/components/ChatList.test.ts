@@ -5,6 +5,7 @@ import { freshEnv, mountWith, settle } from '../testing/setup'
 import { makeChat, type FakeBridge } from '../testing/fakeBridge'
 import { useChatsStore } from '../stores/chats'
 import fa from '../i18n/fa'
+import en from '../i18n/en'
 
 let bridge: FakeBridge
 let pinia: Pinia
@@ -106,5 +107,46 @@ describe('ChatList', () => {
     await settle()
     expect(document.activeElement?.getAttribute('data-chat-id')).toBe('group:dev')
     w.unmount()
+  })
+
+  it('says "no chats yet" only once the server said so: not from an empty store while offline or still asking (issue 10)', async () => {
+    const chats = useChatsStore()
+    const w = mountWith(ChatList, pinia)
+    const empty = () => w.get('[data-testid="chats-empty"]')
+    // Started from disk with nothing stored, the server down.
+    bridge.emit('connection.changed', { status: 'connecting' })
+    bridge.emit('chats.changed', [])
+    await settle()
+    expect(empty().attributes('data-state')).toBe('looking')
+    expect(empty().text()).toBe(en.chats.looking)
+    bridge.emit('connection.changed', { status: 'offline' })
+    await settle()
+    expect(empty().text()).toBe(en.chats.emptyOffline)
+    // Online, but the list has not been read from the server yet (a restored session polls a little later).
+    bridge.emit('connection.changed', { status: 'online' })
+    await settle()
+    expect(empty().attributes('data-state')).toBe('looking')
+    // The server's answer: really nothing.
+    bridge.emit('chats.changed', [])
+    await settle()
+    expect(empty().text()).toBe(en.chats.empty)
+    expect(chats.confirmed).toBe(true)
+    // Known from the server, it stays true through an outage.
+    bridge.emit('connection.changed', { status: 'offline' })
+    await settle()
+    expect(empty().text()).toBe(en.chats.empty)
+    // A new session starts over.
+    chats.reset()
+    await settle()
+    expect(chats.confirmed).toBe(false)
+  })
+
+  it('says it in Persian too', async () => {
+    const env = freshEnv('fa')
+    const w = mountWith(ChatList, env.pinia)
+    env.bridge.emit('connection.changed', { status: 'offline' })
+    env.bridge.emit('chats.changed', [])
+    await settle()
+    expect(w.get('[data-testid="chats-empty"]').text()).toBe(fa.chats.emptyOffline)
   })
 })

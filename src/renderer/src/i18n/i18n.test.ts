@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ErrorCode } from '@shared/model'
 import fa from './fa'
 import en from './en'
-import { errorText, i18n } from './index'
+import { DETAIL_IN_TEXT, errorText, i18n } from './index'
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -46,6 +46,19 @@ describe('i18n', () => {
         if (code !== 'unknown') expect(errorText(code)).not.toBe(unknown)
       }
     }
+  })
+
+  it('puts a detail into exactly the texts that name it (and nowhere else: a server body never reaches the text)', () => {
+    for (const locale of [fa, en]) {
+      const withDetail = (Object.keys(CODES) as ErrorCode[]).filter((code) => {
+        const text = code.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], locale.errors)
+        return typeof text === 'string' && text.includes('{detail}')
+      })
+      expect(withDetail.sort()).toEqual([...DETAIL_IN_TEXT].sort())
+    }
+    i18n.global.locale.value = 'en'
+    expect(errorText({ code: 'server', detail: '<html>500</html>' })).toBe(en.errors.server)
+    expect(errorText({ code: 'chat.removed', detail: 'گروه مالی' })).toBe('You are no longer a member of “\u2068گروه مالی\u2069”.')
   })
 
   it('maps an unexpected code to errors.unknown instead of showing it raw', () => {

@@ -4,10 +4,18 @@ import type { Chat, ChatId, User } from '@shared/model'
 import { on, request } from '../bridge'
 import { matchesSearch } from '../search'
 import { unreadTotal } from '@shared/unread'
+import { useConnectionStore } from './connection'
 
 export const useChatsStore = defineStore('chats', () => {
+  const connection = useConnectionStore()
   const list = ref<Chat[]>([])
   const loaded = ref(false)
+  /**
+   * The server has answered the list in this session (issue 10). The list first comes from the local store, before
+   * any network — with the server down, or before the first poll, an empty one says nothing. Core sends the list
+   * after each poll of the server, so a list received while online is the server's.
+   */
+  const confirmed = ref(false)
   const activeId = ref<ChatId | null>(null)
   const query = ref('')
   /**
@@ -28,7 +36,17 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
-  on('chats.changed', take)
+  on('chats.changed', (chats) => {
+    take(chats)
+    if (connection.state.status === 'online') confirmed.value = true
+  })
+
+  /** What an empty list means: no chats at all, still asking the server, or the server cannot be reached. */
+  const emptyState = computed<'none' | 'looking' | 'unreachable'>(() => {
+    if (confirmed.value) return 'none'
+    const s = connection.state.status
+    return s === 'online' || s === 'connecting' ? 'looking' : 'unreachable'
+  })
 
   // Newest activity first; chats without messages keep the server order at the end.
   const sorted = computed(() =>
@@ -107,8 +125,21 @@ export const useChatsStore = defineStore('chats', () => {
   }
   if (typeof window !== 'undefined') window.addEventListener('pagehide', flushDrafts)
 
+  /** Another session (signed out, or someone else signed in): its chats and drafts must not show for the next. */
+  function reset(): void {
+    for (const timer of unsaved.values()) clearTimeout(timer)
+    unsaved.clear()
+    seeded.clear()
+    list.value = []
+    loaded.value = false
+    confirmed.value = false
+    activeId.value = null
+    query.value = ''
+    drafts.value = {}
+  }
+
   return {
-    list, loaded, activeId, query, drafts, sorted, filtered, active, totalUnread,
-    load, upsert, byId, members, blur, setMuted, setDraft, flushDrafts,
+    list, loaded, confirmed, emptyState, activeId, query, drafts, sorted, filtered, active, totalUnread,
+    load, upsert, byId, members, blur, setMuted, setDraft, flushDrafts, reset,
   }
 })

@@ -228,5 +228,10 @@ export const useMessagesStore = defineStore('messages', () => {
     return start
   }
 
-  return { timelines, timeline, open, reload, loadOlder, send, retry, discard, atNewest, setAnchor, takeStartAtUnread }
+  /** Another session (signed out, or someone else signed in): nothing of the last one's timelines stays. */
+  function reset(): void {
+    timelines.clear()
+  }
+
+  return { timelines, timeline, open, reload, loadOlder, send, retry, discard, atNewest, setAnchor, takeStartAtUnread, reset }
 })

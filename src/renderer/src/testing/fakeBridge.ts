@@ -60,6 +60,8 @@ export class FakeBridge implements ChtBridge {
   openFails = false
   /** What clipboard.writeText last wrote. */
   clipboard = ''
+  /** What data.size answers (the local database's size). */
+  dataBytes = 3 * 1024 * 1024
   async stageFiles(files: File[]): Promise<Result<StagedFile[]>> {
     const out = files.map((f) => ({
       id: `staged-${++this.seq}`, name: f.name, size: f.size, mime: f.type || undefined, isImage: f.type.startsWith('image/'),
@@ -107,6 +109,8 @@ export class FakeBridge implements ChtBridge {
         return out(undefined)
       }
       case 'connection.get': return out(this.session ? { status: 'online' } : { status: 'signed-out' })
+      case 'connection.reconnect': return out(undefined)
+      case 'data.size': return out({ bytes: this.dataBytes })
       case 'chats.list': return out(this.chats)
       case 'chats.open': {
         const chat = this.chats.find((c) => c.id === a.chatId)

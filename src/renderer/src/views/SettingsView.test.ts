@@ -4,23 +4,32 @@ import { DND_FOREVER } from '@shared/model'
 import SettingsView from './SettingsView.vue'
 import { freshEnv, mountWith, settle } from '../testing/setup'
 import { useSettingsStore } from '../stores/settings'
+import { useSessionStore } from '../stores/session'
+import { useNoticesStore } from '../stores/notices'
+import en from '../i18n/en'
+import fa from '../i18n/fa'
 
 const Empty = { template: '<div />' }
 
-async function mountSettings(locale: 'en' | 'fa' = 'en') {
+async function mountSettings(locale: 'en' | 'fa' = 'en', signedIn = false) {
   const env = freshEnv(locale)
+  if (signedIn) {
+    env.bridge.session = { serverOrigin: 'https://cht.example', user: env.bridge.user }
+    await useSessionStore().init()
+  }
   await useSettingsStore().init()
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
       { path: '/chats', name: 'chats', component: Empty },
       { path: '/settings', name: 'settings', component: SettingsView },
+      { path: '/signin', name: 'signin', component: Empty },
     ],
   })
   await router.push('/settings')
   const w = mountWith(SettingsView, env.pinia, { global: { plugins: [router] } })
   await settle()
-  return { ...env, w }
+  return { ...env, w, router }
 }
 
 afterEach(() => { vi.useRealTimers() })
@@ -113,5 +122,60 @@ describe('SettingsView', () => {
       { runInBackground: false }, { startAtLogin: true }, { zoomLevel: 0.5 }, { zoomLevel: 1 }, { zoomLevel: 0 }, { zoomLevel: -0.5 },
     ])
     expect(bridge.settings).toMatchObject({ runInBackground: false, startAtLogin: true, zoomLevel: -0.5 })
+  })
+
+  it('shows how much local data this computer keeps (issue 10), in Persian digits in fa', async () => {
+    const { w } = await mountSettings('en', true)
+    expect(w.get('[data-testid="local-data"]').text()).toBe('Local data on this computer: 3 MB')
+    const f = await mountSettings('fa', true)
+    expect(f.w.get('[data-testid="local-data-size"]').text()).toBe('۳ مگابایت')
+  })
+
+  it('asks before signing out, keeps the messages by default and says what deleting them costs', async () => {
+    const { bridge, w, router } = await mountSettings('en', true)
+    await w.get('[data-testid="signout"]').trigger('click')
+    const dialog = w.get('[data-testid="signout-dialog"]')
+    expect(dialog.text()).toContain(en.settings.signOutText)
+    expect(dialog.get('[data-testid="signout-keep"]').text()).toBe(en.settings.signOutKeep)
+    expect(dialog.find('[data-testid="signout-delete-warn"]').exists()).toBe(false)
+    // Cancel: nothing happens.
+    await dialog.get('.btn.secondary').trigger('click')
+    expect(w.find('[data-testid="signout-dialog"]').exists()).toBe(false)
+    expect(bridge.callsOf('session.signOut')).toEqual([])
+
+    await w.get('[data-testid="signout"]').trigger('click')
+    await w.get('[data-testid="signout-delete"]').setValue(true)
+    expect(w.get('[data-testid="signout-delete-warn"]').text()).toBe(en.settings.signOutDeleteWarn)
+    // It no longer says that unsent messages wait: deleting takes them too.
+    expect(w.find('[data-testid="signout-keep"]').exists()).toBe(false)
+    expect(w.get('[data-testid="signout-dialog-confirm"]').text()).toBe(en.settings.signOutDeleteConfirm)
+    await w.get('[data-testid="signout-delete"]').setValue(false)
+    expect(w.get('[data-testid="signout-dialog-confirm"]').text()).toBe(en.settings.signOutConfirm)
+    await w.get('[data-testid="signout-dialog-confirm"]').trigger('click')
+    await settle()
+    expect(bridge.callsOf('session.signOut')).toEqual([{ deleteLocalData: false }])
+    expect(router.currentRoute.value.name).toBe('signin')
+  })
+
+  it('signs out and deletes this computer\'s copy when asked (a shared computer), in Persian', async () => {
+    const { bridge, w } = await mountSettings('fa', true)
+    await w.get('[data-testid="signout"]').trigger('click')
+    expect(w.get('[data-testid="signout-dialog"]').text()).toContain(fa.settings.signOutDelete)
+    await w.get('[data-testid="signout-delete"]').setValue(true)
+    expect(w.get('[data-testid="signout-delete-warn"]').text()).toBe(fa.settings.signOutDeleteWarn)
+    await w.get('[data-testid="signout-dialog-confirm"]').trigger('click')
+    await settle()
+    expect(bridge.callsOf('session.signOut')).toEqual([{ deleteLocalData: true }])
+  })
+
+  it('says why on the sign-in view when signing out went wrong on the way', async () => {
+    const { bridge, w, router } = await mountSettings('en', true)
+    bridge.handle('session.signOut', () => { throw { code: 'unknown' } })
+    await w.get('[data-testid="signout"]').trigger('click')
+    await w.get('[data-testid="signout-delete"]').setValue(true)
+    await w.get('[data-testid="signout-dialog-confirm"]').trigger('click')
+    await settle()
+    expect(useNoticesStore().items.map((n) => n.code)).toEqual(['unknown'])
+    expect(router.currentRoute.value.name).toBe('signin')
   })
 })
