@@ -23,7 +23,19 @@ export interface LiveSocket {
   touch(): void
 }
 
+/**
+ * Faults a test can switch on (never set in normal runs): production's own failure modes, made to happen on cue.
+ * `cutAfterStore`: the next N messages are stored, then the sender's socket is cut before any echo goes out (a network
+ * drop at the worst moment: PROTOCOL Q9 "stored but echo lost"). `normalizeText`: text is stored and echoed
+ * NFC-normalized, as a server with another database or framework might.
+ */
+export interface Faults {
+  cutAfterStore: number
+  normalizeText: boolean
+}
+
 export interface Ctx {
+  faults: Faults
   store: Store
   dataDir: string
   mediaDir: string
@@ -101,6 +113,10 @@ export class Limiter {
   reset(): void {
     this.stats = emptyStats()
     this.statWindow = []
+  }
+
+  ban(ip: string): void {
+    this.bans.set(ip, this.now() + (this.cfg?.banMs ?? 3_600_000))
   }
 
   unban(): void {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import {
-  DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE, Limiter, type Ctx, type SocketTimeouts, type Stats, type ThrottleConfig,
+  DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE, Limiter, type Ctx, type Faults, type SocketTimeouts, type Stats, type ThrottleConfig,
 } from './context'
 import { Store, openDb } from './db'
 import { sendNotFoundPage } from './http'
@@ -17,7 +17,7 @@ import { attachSockets } from './sockets'
 import { handleSso } from './sso'
 
 export type { NewUser } from './model'
-export type { SocketTimeouts, Stats, ThrottleConfig } from './context'
+export type { Faults, SocketTimeouts, Stats, ThrottleConfig } from './context'
 export { DAPHNE_SOCKET_TIMEOUTS, PRODUCTION_THROTTLE } from './context'
 
 export interface StartOptions {
@@ -54,6 +54,10 @@ export interface RefServer {
   /** Terminates every open socket abruptly (simulates a network flicker). */
   dropSockets(): void
   unban(): void
+  /** Bans this IP now, as 16 requests within a second would (Q12), until unban(). */
+  ban(ip?: string): void
+  /** Switch a fault on for the tests about it (see Faults in context.ts). */
+  fault(f: Partial<Faults>): void
 }
 
 const internals = new WeakMap<RefServer, Ctx>()
@@ -74,6 +78,7 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
   const throttle: ThrottleConfig | null =
     opts.throttle === false ? null : opts.throttle === undefined || opts.throttle === true ? PRODUCTION_THROTTLE : opts.throttle
   const ctx: Ctx = {
+    faults: { cutAfterStore: 0, normalizeText: false },
     store, dataDir, mediaDir, throttle,
     socketTimeouts: opts.socketTimeouts === false ? null : opts.socketTimeouts ?? DAPHNE_SOCKET_TIMEOUTS,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
@@ -154,6 +159,8 @@ export async function startServer(opts: StartOptions): Promise<RefServer> {
     resetStats: () => ctx.limiter.reset(),
     dropSockets,
     unban: () => ctx.limiter.unban(),
+    ban: (ip = '127.0.0.1') => ctx.limiter.ban(ip),
+    fault: (f) => Object.assign(ctx.faults, f),
   }
   internals.set(server, ctx)
   return server

@@ -133,10 +133,18 @@ function send(s: LiveSocket, frame: unknown): void {
   } catch { /* a dropped peer never breaks the others */ }
 }
 
-function textOf(v: unknown): string {
-  if (typeof v === 'string') return v
+function textOf(ctx: Ctx, v: unknown): string {
+  if (typeof v === 'string') return ctx.faults.normalizeText ? v.normalize('NFC') : v
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   throw new Fatal('message is not text')
+}
+
+/** Faults: a message stored, then the sender's connection cut before any echo (see Faults in context.ts). */
+function cutAfterStore(ctx: Ctx, live: LiveSocket): boolean {
+  if (ctx.faults.cutAfterStore <= 0) return false
+  ctx.faults.cutAfterStore--
+  live.ws.terminate()
+  return true
 }
 
 function storeFile(ctx: Ctx, frame: Record<string, unknown>): string {
@@ -153,12 +161,13 @@ function onGroupFrame(ctx: Ctx, live: LiveSocket, frame: Record<string, unknown>
   const store = ctx.store
   const sender = live.user
   if ('message' in frame) {
-    const content = textOf(frame.message)
+    const content = textOf(ctx, frame.message)
     // Q7: stored under the group whose NAME equals the URL slug.
     const group = store.groupByName(live.room)
     if (!group) throw new Fatal('unknown group')
     const us = nowMicros()
     store.insertMessage({ group_id: group.id, user_id: sender.id, content, file: null, recipient: null, created_us: us })
+    if (cutAfterStore(ctx, live)) return
     // Q9: no ids, no type. Q5: Tehran local time. Sender included (the echo is the only ack).
     const out = {
       message: content, user_name: spacedName(sender), avatar_url: socketAvatar(sender.usr_avatar),
@@ -204,10 +213,11 @@ function onPrivateFrame(ctx: Ctx, live: LiveSocket, frame: Record<string, unknow
   if (!recipient) throw new Fatal('unknown recipient')
 
   if (hasMessage) {
-    const content = textOf(frame.message)
+    const content = textOf(ctx, frame.message)
     // Q6: stored in the room the URL names, created by this first text if missing (never the pair's other room).
     const room = roomForText(store, live.room, sender, recipient)
     store.insertMessage({ group_id: room.id, user_id: sender.id, content, file: null, recipient: recipient.id, created_us: nowMicros() })
+    if (cutAfterStore(ctx, live)) return
     const recipientOnline = [...ctx.sockets].some((s) => s.user.id === recipient.id && s.ws.readyState === s.ws.OPEN)
     const echoFails = w2EchoFailsForSender(String(frame.recipient), recipient.id, recipientOnline)
     for (const p of peers(ctx, 'private', live.room)) {

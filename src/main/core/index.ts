@@ -269,7 +269,9 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     'connection.reconnect': async () => {
       if (!session) return
       if (!session.engine.started) return goOnline(session)
-      await session.reconnect()
+      // Only when another sign-in holds the socket token is it taken back (R1: PROTOCOL 1.3); otherwise "try now".
+      if (connection.reason === 'other-device') await session.reconnect()
+      else session.engine.wake()
       emit('connection.changed', session.connectionState())
     },
     'chats.list': () => requireEngine().list(),

@@ -120,8 +120,15 @@ export class Session {
   private socketRejected(userAsked = false): Promise<void> {
     const now = this.d.clock.monotonic()
     if (!userAsked && now - this.reauthAt < OTHER_DEVICE_WINDOW_MS) {
-      this.d.emitConnection({ status: 'offline', reason: 'other-device' })
-      return Promise.resolve()
+      // Another sign-in took the socket token — or this token died meanwhile. R7 tells which without taking the
+      // token back (R1 would): 401 is an expired session, anything else the other device.
+      return this.rest.get(wire.routes.profile, { background: true }).then(
+        () => this.d.emitConnection({ status: 'offline', reason: 'other-device' }),
+        (e: unknown) => {
+          if (e instanceof ChtError && e.code === 'auth.invalid') this.markExpired()
+          else this.d.emitConnection({ status: 'offline', reason: 'other-device' })
+        },
+      )
     }
     this.reauth ??= (async () => {
       try {

@@ -29,6 +29,8 @@ type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
 const MATCH_TOLERANCE_MS = 120_000
 /** A timestamp further than this in the server's future is nonsense (issue 13): it is clamped to "now". */
 const FUTURE_SLACK_MS = 24 * 3600_000
+/** A re-read that failed while sends wait for it is tried again after this (and up to as long again, at random). */
+const REREAD_RETRY_MS = 5_000
 /** A re-read's new messages are merged and written this many at a time, the event loop free in between. */
 const MERGE_PART = 2_000
 /** Re-read after an unattributable file frame (Q8), coalesced. */
@@ -89,7 +91,7 @@ export class ChatEngine {
 
   constructor(private readonly o: ChatEngineOptions) {
     this.random = o.random ?? Math.random
-    this.registry = new ChatRegistry({ store: o.store, me: o.me, isMuted: o.isMuted })
+    this.registry = new ChatRegistry({ store: o.store, me: o.me, isMuted: o.isMuted, newestQueued: (chatId) => this.sender?.tail(chatId).at(-1) })
     for (const u of o.store.users()) this.directory.set(u.id, u)
     this.directory.set(o.me.id, o.me)
     this.outbox = new Outbox(o.store)
@@ -291,6 +293,9 @@ export class ChatEngine {
     s.loading = this.readHistory(s, priority).finally(() => {
       s.loading = undefined
       s.loadingPriority = undefined
+      // The socket reopened while this read was under way (it began before): what it missed needs another read,
+      // and the outbox waits for it (DESIGN §7).
+      if (s.needsReread && !this.closed && !s.dropped) void this.reread(s).catch(() => undefined)
     })
     return s.loading
   }
@@ -301,8 +306,23 @@ export class ChatEngine {
   }
 
   private async readHistory(s: ChatState, priority: { value: boolean }): Promise<void> {
-    if (s.history === 'none') s.history = 'loading'
+    const needed = s.needsReread
     s.needsReread = false
+    try {
+      await this.readHistoryOnce(s, priority)
+    } catch (e) {
+      // A re-read the outbox waits for (a send whose fate is unknown) must happen: try again soon (a 429 pause, a
+      // dropped link); until then nothing is sent twice, and nothing after it jumps the queue.
+      if (needed || this.outbox.unknownFate(s.data.id).length) {
+        s.needsReread = true
+        this.scheduleReread(s, REREAD_RETRY_MS * (1 + this.random()))
+      }
+      throw e
+    }
+  }
+
+  private async readHistoryOnce(s: ChatState, priority: { value: boolean }): Promise<void> {
+    if (s.history === 'none') s.history = 'loading'
     const chat = s.data
     let read: HistoryRead
     if (chat.kind === 'group') {

@@ -34,6 +34,8 @@ export interface RegistryOptions {
   store: LocalStore
   me: User
   isMuted(chatId: ChatId): boolean
+  /** The newest message still in the outbox (queued sends show in the list's preview too). */
+  newestQueued(chatId: ChatId): Message | undefined
 }
 
 export class ChatRegistry {
@@ -134,7 +136,9 @@ export class ChatRegistry {
   /** The Chat as the UI sees it: a fresh snapshot (events must not alias state that changes later). */
   view(s: ChatState): Chat {
     const c: Chat = { ...s.data, unread: s.unread, muted: this.o.isMuted(s.data.id) }
-    if (s.last) c.lastMessage = wire.previewOf(s.last)
+    const queued = this.o.newestQueued(s.data.id)
+    const last = queued && (!s.last || queued.at >= s.last.at) ? queued : s.last
+    if (last) c.lastMessage = wire.previewOf(last)
     if (s.draft) c.draft = s.draft
     if (c.kind === 'group') {
       c.title = s.localTitle ?? c.title // Q7: a display title kept on this device
