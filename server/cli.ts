@@ -1,5 +1,5 @@
 /**
- * npm run server -- [--demo] [--json] [--port N] [--data DIR] [--reset] [--no-throttle]
+ * npm run server -- [--demo] [--users N] [--json] [--port N] [--data DIR] [--reset] [--no-throttle]
  * Default data dir: ./.cht-data/server (relative to the current directory).
  */
 import { rmSync } from 'node:fs'
@@ -8,8 +8,9 @@ import { seedDemo, type DemoUser } from './demo'
 import { serverContext, startServer } from './index'
 
 function usage(): never {
-  process.stderr.write(`usage: npm run server -- [--demo] [--json] [--port N] [--data DIR] [--reset] [--no-throttle]
+  process.stderr.write(`usage: npm run server -- [--demo] [--users N] [--json] [--port N] [--data DIR] [--reset] [--no-throttle]
   --demo         seed demo users, groups and history (once; a restart keeps the data and tokens)
+  --users N      also create N fresh SSO users (no R1 yet) and print name:token pairs for CHT_TEST_TOKENS
   --json         print exactly one JSON line {"origin","users":[…]} on stdout (logs go to stderr)
   --port N       port on 127.0.0.1 (default 8787; 0 = ephemeral)
   --data DIR     data folder (default ./.cht-data/server)
@@ -21,13 +22,14 @@ function usage(): never {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2)
-  let demo = false, json = false, reset = false, throttle = true
+  let demo = false, json = false, reset = false, throttle = true, fresh = 0
   let port = 8787
   let dataDir = './.cht-data/server'
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a === '--demo') demo = true
     else if (a === '--json') json = true
+    else if (a === '--users') { fresh = Number(args[++i]); if (!Number.isInteger(fresh) || fresh < 0 || fresh > 10_000) usage() }
     else if (a === '--reset') reset = true
     else if (a === '--no-throttle') throttle = false
     else if (a === '--port') { port = Number(args[++i]); if (!Number.isInteger(port) || port < 0 || port > 65535) usage() }
@@ -46,8 +48,13 @@ async function main(): Promise<void> {
     if (saved) users = JSON.parse(saved) as DemoUser[]
   }
 
+  // Fresh users for running the test suites against this server as an external one (README: CHT_TEST_TOKENS).
+  const testUsers = Array.from({ length: fresh }, (_, i) => {
+    const u = server.createUser({ firstNameFa: `Tester${i + 1}`, lastNameFa: 'Extern' })
+    return `Tester${i + 1} Extern:${u.token}`
+  })
   if (json) {
-    process.stdout.write(JSON.stringify({ origin: server.origin, users }) + '\n')
+    process.stdout.write(JSON.stringify({ origin: server.origin, users, testTokens: testUsers.join(',') }) + '\n')
   } else {
     const lines = [
       '',
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
       const w = Math.max(...users.map((u) => u.name.length))
       for (const u of users) lines.push(`  ${u.name.padEnd(w)}  id ${u.id}  token ${u.token}${u.is_superuser ? '  [superuser]' : ''}`)
     } else lines.push('No demo users (start with --demo to seed them).')
+    if (testUsers.length) lines.push('', `CHT_TEST_TOKENS=${testUsers.join(',')}`)
     lines.push('', 'Press Ctrl+C to stop.', '')
     process.stdout.write(lines.join('\n'))
   }

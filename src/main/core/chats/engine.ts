@@ -154,10 +154,18 @@ export class ChatEngine {
     this.live.closeAll()
   }
 
-  /** Resume from sleep, unlock, network back, "reconnect now": reconnect at once, re-read the list. */
+  /**
+   * Resume from sleep, unlock, network back, "reconnect now": reconnect at once, re-read the list, and catch up on
+   * what a socket that only looked alive may have missed — the open chat soon (jittered), the others paced.
+   */
   wake(): void {
     this.live.reconnectNow()
     void this.discovery.refresh().catch(() => undefined)
+    for (const s of this.registry.all()) {
+      if (s.history !== 'loaded') continue
+      if (s.data.id === this.active) this.scheduleReread(s, this.random() * (this.o.rereadJitterMs ?? 10_000))
+      else this.background.add(s.data.id)
+    }
   }
 
   /** Reconnect every socket after the session re-authenticated (1.3). */
