@@ -14,6 +14,10 @@ import {
 export type { StoredChat, StoredChatData } from './rows'
 
 const MESSAGE_COLUMNS = 'chat_id, key, server_id, at, own, sender_id, sender_name, sender_avatar, text, file'
+/** Above every time key (db.ts v3): a search without `before` starts at the newest message. */
+const MAX_KEY = 2n ** 63n - 1n
+/** Message rows written before the search index catches up (LocalStore.syncIndex). */
+const SYNC_AFTER = 500
 
 export interface StoreOpenResult {
   store: LocalStore
@@ -29,6 +33,7 @@ export class LocalStore {
   static open(file: string, now: () => number = Date.now): StoreOpenResult {
     const opened = openDatabase(file, now)
     const store = new LocalStore(opened.db, file)
+    store.syncIndex() // what a crash left queued
     if (!opened.movedAside) return { store }
     let kept = 0
     store.transaction(() => {
@@ -62,6 +67,7 @@ export class LocalStore {
   }
 
   close(): void {
+    if (this.db.isOpen) this.syncIndex()
     this.statements.clear()
     if (this.db.isOpen) this.db.close()
   }
@@ -105,6 +111,7 @@ export class LocalStore {
       this.run('DELETE FROM messages WHERE chat_id = ?', chatId)
       this.run('DELETE FROM rooms WHERE chat_id = ?', chatId)
     })
+    this.syncIndex()
   }
 
   setReadAt(chatId: ChatId, at: number): void {
@@ -231,18 +238,77 @@ export class LocalStore {
         )
       }
     })
+    this.wrote(messages.length)
   }
 
   deleteMessages(keys: readonly string[]): void {
     this.transaction(() => {
       for (const k of keys) this.run('DELETE FROM messages WHERE key = ?', k)
     })
+    this.wrote(keys.length)
   }
 
   /** Moves a chat's messages to another chat id (a one-to-one chat learned its peer: Q6). */
   moveMessages(from: ChatId, to: ChatId): void {
     this.run('UPDATE OR IGNORE messages SET chat_id = ? WHERE chat_id = ?', to, from)
     this.run('DELETE FROM messages WHERE chat_id = ?', from)
+    this.syncIndex()
+  }
+
+  // ---- search (issue 14: v3's triggers keep `search` and queue its changes for the FTS index; db.ts) ---------------
+
+  /**
+   * Brings the FTS index up to date with what the triggers queued, in two batch statements (a batch writes one FTS5
+   * segment; a row at a time would write one per row). Runs before every search, when enough has queued, and on
+   * open and close; the queues live in the database, so whatever was not synced yet still is after a crash.
+   */
+  syncIndex(): void {
+    this.unsynced = 0
+    const queued = this.st('SELECT EXISTS (SELECT 1 FROM search_new) OR EXISTS (SELECT 1 FROM search_gone) AS q').get() as { q: number }
+    if (!queued.q) return
+    this.transaction(() => {
+      this.run(`INSERT INTO search_fts(search_fts, rowid, chat, text, name) SELECT 'delete', id, chat, text, name FROM search_gone`)
+      this.run('DELETE FROM search_gone')
+      this.run('INSERT INTO search_fts(rowid, chat, text, name) SELECT s.id, s.chat, s.text, s.name FROM search_new n JOIN search s ON s.id = n.id')
+      this.run('DELETE FROM search_new')
+    })
+  }
+
+  /** Rows written since the last sync (roughly): past SYNC_AFTER, the next write syncs. */
+  private unsynced = 0
+
+  private wrote(rows: number): void {
+    this.unsynced += rows
+    if (this.unsynced >= SYNC_AFTER) this.syncIndex()
+  }
+
+  /**
+   * Messages that match an FTS5 expression (built by core/search.ts from normalized words, never from raw input),
+   * newest first, `limit` at most, older than the time key `before`; `chatId` keeps one chat's. FTS5 walks its index
+   * in rowid order, which is time order (db.ts v3), so only the rows returned are ever read.
+   */
+  searchMessages(match: string, o: { chatId?: ChatId; limit: number; before?: bigint }): Array<{ id: bigint; message: Message }> {
+    this.syncIndex()
+    let expr = match
+    if (o.chatId !== undefined) {
+      const c = this.st('SELECT n FROM search_chats WHERE chat_id = ?').get(o.chatId) as { n: number } | undefined
+      if (!c) return []
+      expr = `{chat} : "${c.n}" AND (${match})`
+    }
+    const st = this.st(
+      `SELECT h.id AS hit, ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+       FROM (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) h
+       JOIN search s ON s.id = h.id JOIN messages m ON m.seq = s.seq
+       ORDER BY h.id DESC`,
+    )
+    st.setReadBigInts(true)
+    const out: Array<{ id: bigint; message: Message }> = []
+    for (const row of st.all(expr, o.before ?? MAX_KEY, o.limit) as Array<Record<string, unknown>>) {
+      // Read as BigInt for the time key; the message's own integers back to numbers for rows.ts.
+      const message = messageFromRow({ ...row, at: Number(row.at), own: Number(row.own) })
+      if (message) out.push({ id: row.hit as bigint, message })
+    }
+    return out
   }
 
   // ---- outbox -------------------------------------------------------------------------------------------------

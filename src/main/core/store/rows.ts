@@ -60,18 +60,32 @@ const outboxItem = z.object({
   fate: z.enum(['unknown']).optional(),
 })
 
-const messageRow = z.object({
-  chat_id: id,
-  key: id,
-  server_id: z.string().nullable(),
-  at: time,
-  own: z.number().int(),
-  sender_id: z.string().nullable(),
-  sender_name: z.string(),
-  sender_avatar: z.string().nullable(),
-  text: z.string(),
-  file: z.string().nullable(),
-})
+/** A message row as stored. Checked by hand (isMessageRow): messages are read by the hundred (windows, search hits). */
+interface MessageRow {
+  chat_id: string
+  key: string
+  server_id: string | null
+  at: number
+  own: number
+  sender_id: string | null
+  sender_name: string
+  sender_avatar: string | null
+  text: string
+  file: string | null
+}
+
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 300
+const isStringOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string'
+
+/** The same rules as the zod schemas above (id, time), without building an object per check. */
+function isMessageRow(r: unknown): r is MessageRow {
+  if (!r || typeof r !== 'object') return false
+  const o = r as Record<string, unknown>
+  return isId(o.chat_id) && isId(o.key) && isStringOrNull(o.server_id) &&
+    typeof o.at === 'number' && Number.isInteger(o.at) && o.at >= 0 && o.at <= 8.64e15 &&
+    typeof o.own === 'number' && Number.isInteger(o.own) && isStringOrNull(o.sender_id) && typeof o.sender_name === 'string' &&
+    isStringOrNull(o.sender_avatar) && typeof o.text === 'string' && isStringOrNull(o.file)
+}
 
 const chatRow = z.object({
   id,
@@ -118,9 +132,8 @@ export function chatFromRow(raw: unknown): StoredChat | undefined {
 }
 
 export function messageFromRow(raw: unknown): Message | undefined {
-  const r = messageRow.safeParse(raw)
-  if (!r.success) return reject()
-  const row = r.data
+  if (!isMessageRow(raw)) return reject()
+  const row = raw
   const m: Message = {
     key: row.key, chatId: row.chat_id, senderName: row.sender_name, text: row.text, at: row.at, own: row.own === 1, status: 'sent',
   }

@@ -1,0 +1,48 @@
+// Message search (issue 14): a query → normalized words (shared/search.ts, the same rules the index was written
+// with) → an FTS5 expression built here from those words only (the person's input never reaches FTS5's query
+// syntax) → the newest matching messages from the local store → hits with snippets as text ranges (never HTML).
+import type { SearchHit, SearchPage } from '../../shared/contract'
+import type { ChatId, Message } from '../../shared/model'
+import { searchTerms, snippetOf, type SearchTerms } from '../../shared/search'
+import type { LocalStore } from './store'
+
+export interface SearchArgs {
+  query: string
+  chatId?: ChatId
+  limit: number
+  /** The `next` of the previous page. */
+  before?: string
+}
+
+/** Every word must occur, in the text or the file name; the last one as a prefix while it is typed. */
+export function matchExpression(terms: SearchTerms): string {
+  const last = terms.words.length - 1
+  const phrases = terms.words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === last && terms.prefix ? ' *' : ''}`)
+  return `{text name} : (${phrases.join(' AND ')})`
+}
+
+export function searchMessages(store: LocalStore, args: SearchArgs): SearchPage {
+  const terms = searchTerms(args.query)
+  if (!terms.words.length) return { hits: [] }
+  // One more than asked: whether another page exists, without a count of every match.
+  const rows = store.searchMessages(matchExpression(terms), {
+    chatId: args.chatId, limit: args.limit + 1, before: args.before === undefined ? undefined : BigInt(args.before),
+  })
+  const page = rows.slice(0, args.limit)
+  const hits = page.map((r) => hitOf(r.message, terms))
+  return rows.length > args.limit ? { hits, next: String(page[page.length - 1]!.id) } : { hits }
+}
+
+/** A found message: the snippet shows the text where the words are, else the file's name. */
+function hitOf(m: Message, terms: SearchTerms): SearchHit {
+  const inText = m.text ? snippetOf(m.text, terms) : undefined
+  const inName = m.file ? snippetOf(m.file.name, terms) : undefined
+  const byName = !!inName && (!inText || (!inText.ranges.length && inName.ranges.length > 0))
+  const hit: SearchHit = {
+    chatId: m.chatId, key: m.key, at: m.at, own: m.own, senderName: m.senderName,
+    field: byName ? 'file' : 'text', snippet: (byName ? inName : inText) ?? { text: '', ranges: [] },
+  }
+  if (m.senderId) hit.senderId = m.senderId
+  if (m.file) hit.file = { name: m.file.name, isImage: m.file.isImage }
+  return hit
+}
