@@ -55,8 +55,8 @@ const fa = {
   },
   chats: {
     title: 'گفتگوها',
-    search: 'جستجوی گفتگو',
-    searchHint: 'جستجو',
+    search: 'جستجوی گفتگو و پیام',
+    searchHint: 'جستجوی گفتگو و پیام',
     empty: 'هنوز گفتگویی ندارید.',
     noMatch: 'گفتگویی با این نام پیدا نشد.',
     // Persian counts take the singular noun ("۳ پیام"): one form for every number.
@@ -98,6 +98,7 @@ const fa = {
     unreadDivider: '{n} پیام خوانده‌نشده',
     jumpToUnread: 'رفتن به اولین پیام خوانده‌نشده',
     jumpToUnreadCount: '{n} پیام خوانده‌نشده — رفتن به اولین',
+    loadingNewer: 'در حال بارگیری پیام‌های تازه‌تر…',
   },
   messageMenu: {
     label: 'کارهای پیام',
@@ -180,6 +181,22 @@ const fa = {
     stateOff: 'اعلان‌ها روشن‌اند.',
     stateUntil: 'اعلان‌ها تا {time} خاموش‌اند.',
     stateForever: 'اعلان‌ها تا وقتی «مزاحم نشوید» را خاموش کنید خاموش‌اند.',
+  },
+  search: {
+    chats: 'گفتگوها',
+    messages: 'پیام‌ها',
+    inChat: 'در این گفتگو',
+    inChatHint: 'جستجو در این گفتگو',
+    allChats: 'جستجو در همه گفتگوها',
+    searching: 'در حال جستجو…',
+    none: 'پیامی پیدا نشد.',
+    noneInChat: 'پیامی در این گفتگو پیدا نشد.',
+    more: 'در حال بارگیری نتیجه‌های بیشتر…',
+    results: 'نتیجه‌های جستجو در پیام‌ها',
+    found: 'نتیجهٔ جستجو',
+    back: 'بازگشت به جای قبلی',
+    backKey: 'Esc',
+    stay: 'ماندن همین‌جا',
   },
   switcher: {
     title: 'رفتن به گفتگو',
