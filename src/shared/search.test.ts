@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { textAndTwin } from './testing/variants'
-import { MAX_QUERY_WORDS, matchesSearch, matchRanges, normalizeForSearch, searchTerms, snippetOf, SNIPPET_LENGTH, splitByRanges } from './search'
+import { indexForm, MAX_QUERY_WORDS, matchesSearch, matchRanges, normalizeForSearch, searchTerms, snippetOf, SNIPPET_LENGTH, splitByRanges } from './search'
 
 describe('normalizeForSearch', () => {
   it('unifies Arabic and Persian yeh and kaf', () => {
@@ -101,6 +101,16 @@ describe('search terms, ranges and snippets (the message index)', () => {
     expect(at('pdf report')).toEqual(['report', 'PDF'])
     expect(at('فروش سلا')).toEqual(['سلام', 'فروشِ'])
     expect(at('xyz')).toEqual([])
+  })
+
+  it('a word written with a half-space is found whole (any spelling) and by its parts typed with a space', () => {
+    expect(indexForm('من می‌خواهم بروم')).toBe('من میخواهم بروم می خواهم')
+    expect(indexForm('no half-space here')).toBe('no half-space here')
+    const text = 'من می‌خواهم بروم'
+    const at = (q: string) => matchRanges(text, searchTerms(q)).map((r) => text.slice(r.start, r.end))
+    expect(at('ميخواهم ')).toEqual(['می‌خواهم'])
+    expect(at('می خواهم ')).toEqual(['می', 'خواهم'])
+    expect(at('خوا')).toEqual(['خواهم'])
   })
 
   it('a snippet is the whole short text, or a window around the first match with … where it was cut', () => {

@@ -106,34 +106,67 @@ export interface TextRange {
   end: number
 }
 
+const ZWNJ = '\u200c'
+
+/**
+ * The form the message index stores: the search form of the text, then the parts of every word written with a
+ * half-space (ZWNJ), so "می‌خواهم" is found as "میخواهم" and also as "می خواهم" — typed with a space, as people
+ * often do in a search box.
+ */
+export function indexForm(text: string): string {
+  const joined = normalizeForSearch(text)
+  if (!text.includes(ZWNJ)) return joined
+  const parts: string[] = []
+  for (const w of text.split(/\s+/)) if (w.includes(ZWNJ)) parts.push(...w.split(ZWNJ).map(normalizeForSearch).filter(Boolean))
+  return parts.length ? `${joined} ${parts.join(' ')}` : joined
+}
+
 /**
  * Where the query's words occur in `text` (the original, not normalized): each word of the text whose search form
- * equals a query word (or starts with the last one, when it is a prefix). Offsets are in the original text, so the
- * renderer highlights exactly what the person reads, ZWNJ, diacritics and Arabic letter forms included.
+ * equals a query word (or starts with the last one, when it is a prefix) — or, for a word written with a half-space,
+ * each part of it that does (indexForm). Offsets are in the original text, so the renderer highlights exactly what
+ * the person reads, ZWNJ, diacritics and Arabic letter forms included.
  */
 export function matchRanges(text: string, terms: SearchTerms): TextRange[] {
   if (!terms.words.length) return []
   const whole = new Set(terms.words)
   const stem = terms.prefix ? terms.words[terms.words.length - 1] : undefined
+  const matches = (w: string) => whole.has(w) || (stem !== undefined && w.startsWith(stem))
   const out: TextRange[] = []
+  /** The word being read, and its parts between half-spaces. */
   let word = ''
   let start = -1
   let end = -1
+  let parts: Array<{ word: string; start: number; end: number }> = []
+  let part = { word: '', start: -1, end: -1 }
+  const closePart = () => {
+    if (part.word) parts.push(part)
+    part = { word: '', start: -1, end: -1 }
+  }
   const close = () => {
-    if (word && (whole.has(word) || (stem !== undefined && word.startsWith(stem)))) out.push({ start, end })
+    closePart()
+    if (word && matches(word)) out.push({ start, end })
+    else if (parts.length > 1) for (const p of parts) if (matches(p.word)) out.push({ start: p.start, end: p.end })
     word = ''
     start = -1
+    parts = []
   }
   let i = 0
   for (const ch of text) {
     const f = fold(ch)
-    // A mark or joiner inside a word belongs to it: never cut a letter from its diacritic.
-    if (!f && start >= 0) end = i + ch.length
+    if (!f && start >= 0) {
+      // A mark or joiner inside a word belongs to it: never cut a letter from its diacritic. A half-space ends a part.
+      end = i + ch.length
+      if (ch === ZWNJ) closePart()
+      else part.end = end
+    }
     for (const c of f) {
       if (isWordChar(c)) {
         if (start < 0) start = i
+        if (part.start < 0) part.start = i
         word += c
-        end = i + ch.length
+        part.word += c
+        end = part.end = i + ch.length
       } else {
         close()
       }

@@ -83,6 +83,8 @@ describe('message search index', () => {
     store.putMessages([fa, ar])
     for (const q of ['جلسهی', 'جلسه‌ي', 'كميته', 'ساعت 10', 'اتاق ٤٢', 'گزارش فروش', 'لطفا']) expect(keys(store, q), q).toEqual([fa.key])
     for (const q of ['یک کتاب', 'الاداره', '2026', 'جدید']) expect(keys(store, q), q).toEqual([ar.key])
+    // A half-space typed as a space in the search box.
+    expect(keys(store, 'جلسه ی کمیته')).toEqual([fa.key])
     store.close()
   })
 

@@ -5,7 +5,7 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { normalizeForSearch } from '../../../shared/search'
+import { indexForm } from '../../../shared/search'
 
 /** Each step takes the schema from version i to i + 1; never edit a step that has shipped, add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -44,9 +44,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE rooms (room TEXT PRIMARY KEY, chat_id TEXT NOT NULL) STRICT;
    CREATE INDEX rooms_chat ON rooms(chat_id);`,
   // v3 (issue 14): full-text search over every stored message. Triggers on `messages` keep `search` — each message's
-  // normalized text and file name (cht_search_text/cht_search_name: shared/search.ts, registered on every
-  // connection) — so no code path that writes messages can forget it. Its id is a TIME KEY: at (ms) × 2^20 + a free
-  // slot within that millisecond. search_fts indexes `search` (FTS5, external content) and answers in rowid order,
+  // text and file name in their search form (cht_search_text/cht_search_name: indexForm in shared/search.ts,
+  // registered on every connection) — so no code path that writes messages can forget it. Its id is a TIME KEY:
+  // at (ms) × 2^20 + a free slot within that millisecond. search_fts indexes `search` (FTS5, external content) and answers in rowid order,
   // which is therefore time order: the newest matches come first without sorting every match. `chat` is a small
   // number per chat (search_chats), indexed as a token, so "this chat only" is an index lookup too.
   // The FTS index itself is written in batches by LocalStore.syncIndex() from two queues the triggers fill
@@ -117,12 +117,12 @@ function unindexMessage(row: 'OLD'): string {
  * else: a connection without them cannot write messages.
  */
 export function registerFunctions(db: DatabaseSync): void {
-  db.function('cht_search_text', { deterministic: true }, (text) => (typeof text === 'string' ? normalizeForSearch(text) : ''))
+  db.function('cht_search_text', { deterministic: true }, (text) => (typeof text === 'string' ? indexForm(text) : ''))
   db.function('cht_search_name', { deterministic: true }, (file) => {
     if (typeof file !== 'string') return ''
     try {
       const name = (JSON.parse(file) as { name?: unknown }).name
-      return typeof name === 'string' ? normalizeForSearch(name) : ''
+      return typeof name === 'string' ? indexForm(name) : ''
     } catch {
       return ''
     }
