@@ -113,6 +113,13 @@ describe('search terms, ranges and snippets (the message index)', () => {
     expect(at('خوا')).toEqual(['خواهم'])
   })
 
+  it('letters outside the BMP are one character: folded, matched and highlighted whole', () => {
+    const text = 'نامهٔ 𠀀𠀁 و 😀 hello'
+    expect(normalizeForSearch(text)).toBe('نامه 𠀀𠀁 و 😀 hello')
+    const r = matchRanges(text, searchTerms('𠀀𠀁 '))
+    expect(r.map((x) => text.slice(x.start, x.end))).toEqual(['𠀀𠀁'])
+  })
+
   it('a snippet is the whole short text, or a window around the first match with … where it was cut', () => {
     expect(snippetOf('one\ntwo budget', searchTerms('budget'))).toEqual({ text: 'one two budget', ranges: [{ start: 8, end: 14 }] })
     const long = `${'word '.repeat(60)}the budget is here ${'tail '.repeat(60)}`

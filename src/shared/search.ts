@@ -7,28 +7,22 @@
 const MAP: Record<string, string> = {
   'ي': 'ی', 'ى': 'ی', 'ې': 'ی', 'ۍ': 'ی',
   'ك': 'ک', 'ڪ': 'ک',
-  'ة': 'ه', 'ە': 'ه', 'ۃ': 'ه', 'ھ': 'ه', 'ہ': 'ه', 'ۂ': 'ه', 'ۂ': 'ه',
+  'ة': 'ه', 'ە': 'ه', 'ۃ': 'ه', 'ھ': 'ه', 'ہ': 'ه',
   'ٱ': 'ا', 'ٲ': 'ا', 'ٳ': 'ا',
 }
 const DIGITS = '۰۱۲۳۴۵۶۷۸۹'
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩'
-// Letters that carry a hamza or madda (أ إ آ ؤ ئ ۀ …) decompose (NFD) into the plain letter + a combining mark, and
-// every combining mark is dropped: harakat, tanwin, shadda, sukun, superscript alef, Latin accents. Also dropped:
+// Letters that carry a hamza or madda (أ إ آ ؤ ئ ۀ ۂ …) decompose (NFD) into the plain letter + a combining mark,
+// and every combining mark is dropped: harakat, tanwin, shadda, sukun, superscript alef, Latin accents. Also dropped:
 // ZWNJ, ZWJ, ZWSP, word joiner, BOM, tatweel, Quranic annotation marks (U+06D6–U+06ED).
 const MARK = /\p{M}/u
 function ignored(c: number): boolean {
   return (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || c === 0x0640 || (c >= 0x06d6 && c <= 0x06ed)
 }
 
-const folded = new Map<string, string>()
-
 /** The search form of one code point: '' when it does not count (a mark, a joiner), else one or more letters. */
-function fold(ch: string): string {
-  const c = ch.charCodeAt(0)
-  if (c < 0x80) return c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : ch // ASCII: the hot path
-  let out = folded.get(ch)
-  if (out !== undefined) return out
-  out = ''
+function foldSlow(ch: string): string {
+  let out = ''
   for (const part of ch.toLowerCase().normalize('NFD')) {
     const p = part.codePointAt(0)!
     if (ignored(p) || MARK.test(part)) continue
@@ -36,14 +30,46 @@ function fold(ch: string): string {
     const a = ARABIC_DIGITS.indexOf(part)
     out += d >= 0 ? String(d) : a >= 0 ? String(a) : (MAP[part] ?? part)
   }
-  if (folded.size < 10_000) folded.set(ch, out)
   return out
+}
+
+// Every text of the index passes here (a million messages on a big install), so each code unit's form is computed
+// once and kept in a table; characters outside the BMP (emoji…) take the slow path.
+const FOLD: Array<string | undefined> = new Array(0x10000)
+const ASTRAL = new Map<string, string>()
+
+/**
+ * Calls `each(form, start, end)` for every code point of `s`, in order: its search form and where it is in `s`.
+ * The one loop every function here is built on.
+ */
+function forEachFolded(s: string, each: (form: string, start: number, end: number) => void): void {
+  const n = s.length
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        const ch = s.slice(i, i + 2)
+        let f = ASTRAL.get(ch)
+        if (f === undefined) {
+          f = foldSlow(ch)
+          if (ASTRAL.size < 10_000) ASTRAL.set(ch, f)
+        }
+        each(f, i, i + 2)
+        i++
+        continue
+      }
+    }
+    each(FOLD[c] ?? (FOLD[c] = foldSlow(String.fromCharCode(c))), i, i + 1)
+  }
 }
 
 /** The search form of a text: every code point folded, whitespace collapsed, trimmed. */
 export function normalizeForSearch(s: string): string {
   let out = ''
-  for (const ch of s) out += fold(ch)
+  forEachFolded(s, (f) => {
+    out += f
+  })
   return out.replace(/\s+/g, ' ').trim()
 }
 
@@ -63,18 +89,16 @@ export function matchesSearch(text: string, query: string): boolean {
  */
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu
 const WORD_CHAR = /^[\p{L}\p{N}\p{Co}]$/u
-const wordChars = new Map<string, boolean>()
+const WORD_CODE = new Uint8Array(0x10000) // 0: not known yet, 1: separator, 2: part of a word
 
-/** Whether one (folded) character belongs to a word; ASCII answered inline, the rest remembered. */
-function isWordChar(c: string): boolean {
-  const code = c.charCodeAt(0)
+/** Whether the character at `k` of a (folded) string belongs to a word: ASCII inline, the rest remembered. */
+function isWordChar(s: string, k: number): boolean {
+  const code = s.charCodeAt(k)
   if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
-  let w = wordChars.get(c)
-  if (w === undefined) {
-    w = WORD_CHAR.test(c)
-    if (wordChars.size < 10_000) wordChars.set(c, w)
-  }
-  return w
+  if (code >= 0xd800 && code <= 0xdfff) return WORD_CHAR.test(s.slice(k, k + 2)) // a surrogate: rare, not cached
+  let w = WORD_CODE[code]!
+  if (!w) WORD_CODE[code] = w = WORD_CHAR.test(s[k]!) ? 2 : 1
+  return w === 2
 }
 
 /** The most words a query uses (each one is an index lookup). */
@@ -133,15 +157,18 @@ export function matchRanges(text: string, terms: SearchTerms): TextRange[] {
   const stem = terms.prefix ? terms.words[terms.words.length - 1] : undefined
   const matches = (w: string) => whole.has(w) || (stem !== undefined && w.startsWith(stem))
   const out: TextRange[] = []
-  /** The word being read, and its parts between half-spaces. */
+  // The word being read, and its parts between half-spaces (start/end of each, and of the part being read).
   let word = ''
   let start = -1
   let end = -1
-  let parts: Array<{ word: string; start: number; end: number }> = []
-  let part = { word: '', start: -1, end: -1 }
+  const parts: Array<{ word: string; start: number; end: number }> = []
+  let part = ''
+  let partStart = -1
+  let partEnd = -1
   const closePart = () => {
-    if (part.word) parts.push(part)
-    part = { word: '', start: -1, end: -1 }
+    if (part) parts.push({ word: part, start: partStart, end: partEnd })
+    part = ''
+    partStart = -1
   }
   const close = () => {
     closePart()
@@ -149,30 +176,33 @@ export function matchRanges(text: string, terms: SearchTerms): TextRange[] {
     else if (parts.length > 1) for (const p of parts) if (matches(p.word)) out.push({ start: p.start, end: p.end })
     word = ''
     start = -1
-    parts = []
+    parts.length = 0
   }
-  let i = 0
-  for (const ch of text) {
-    const f = fold(ch)
-    if (!f && start >= 0) {
+  forEachFolded(text, (f, from, to) => {
+    if (!f) {
       // A mark or joiner inside a word belongs to it: never cut a letter from its diacritic. A half-space ends a part.
-      end = i + ch.length
-      if (ch === ZWNJ) closePart()
-      else part.end = end
+      if (start < 0) return
+      end = to
+      if (text.charCodeAt(from) === 0x200c) closePart()
+      else partEnd = to
+      return
     }
-    for (const c of f) {
-      if (isWordChar(c)) {
-        if (start < 0) start = i
-        if (part.start < 0) part.start = i
+    for (let k = 0; k < f.length; k++) {
+      const code = f.charCodeAt(k)
+      const pair = code >= 0xd800 && code <= 0xdbff && k + 1 < f.length
+      if (isWordChar(f, k)) {
+        if (start < 0) start = from
+        if (partStart < 0) partStart = from
+        const c = pair ? f.slice(k, k + 2) : f[k]!
         word += c
-        part.word += c
-        end = part.end = i + ch.length
+        part += c
+        end = partEnd = to
       } else {
         close()
       }
+      if (pair) k++
     }
-    i += ch.length
-  }
+  })
   close()
   return out
 }

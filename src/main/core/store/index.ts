@@ -67,7 +67,11 @@ export class LocalStore {
   }
 
   close(): void {
-    if (this.db.isOpen) this.syncIndex()
+    try {
+      if (this.db.isOpen) this.syncIndex()
+    } catch {
+      /* the queue stays in the database: the next open syncs it */
+    }
     this.statements.clear()
     if (this.db.isOpen) this.db.close()
   }
@@ -259,8 +263,9 @@ export class LocalStore {
 
   /**
    * Brings the FTS index up to date with what the triggers queued, in two batch statements (a batch writes one FTS5
-   * segment; a row at a time would write one per row). Runs before every search, when enough has queued, and on
-   * open and close; the queues live in the database, so whatever was not synced yet still is after a crash.
+   * segment; a row at a time would write one per row). Runs before a search when messages were written since the
+   * last sync (every message write goes through this class), when enough has queued, and on open and close; the
+   * queues live in the database, so whatever was not synced yet still is after a crash.
    */
   syncIndex(): void {
     this.unsynced = 0
@@ -287,26 +292,26 @@ export class LocalStore {
    * newest first, `limit` at most, older than the time key `before`; `chatId` keeps one chat's. FTS5 walks its index
    * in rowid order, which is time order (db.ts v3), so only the rows returned are ever read.
    */
-  searchMessages(match: string, o: { chatId?: ChatId; limit: number; before?: bigint }): Array<{ id: bigint; message: Message }> {
-    this.syncIndex()
+  searchMessages(match: string, o: { chatId?: ChatId; limit: number; before?: bigint }): Array<{ id: string; message: Message }> {
+    if (this.unsynced) this.syncIndex()
     let expr = match
     if (o.chatId !== undefined) {
       const c = this.st('SELECT n FROM search_chats WHERE chat_id = ?').get(o.chatId) as { n: number } | undefined
       if (!c) return []
       expr = `{chat} : "${c.n}" AND (${match})`
     }
-    const st = this.st(
-      `SELECT h.id AS hit, ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+    // The time key goes out as text: it is 64 bits wide, more than a JS number holds exactly.
+    const rows = this.all(
+      `SELECT CAST(h.id AS TEXT) AS hit, ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
        FROM (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) h
        JOIN search s ON s.id = h.id JOIN messages m ON m.seq = s.seq
        ORDER BY h.id DESC`,
-    )
-    st.setReadBigInts(true)
-    const out: Array<{ id: bigint; message: Message }> = []
-    for (const row of st.all(expr, o.before ?? MAX_KEY, o.limit) as Array<Record<string, unknown>>) {
-      // Read as BigInt for the time key; the message's own integers back to numbers for rows.ts.
-      const message = messageFromRow({ ...row, at: Number(row.at), own: Number(row.own) })
-      if (message) out.push({ id: row.hit as bigint, message })
+      expr, o.before ?? MAX_KEY, o.limit,
+    ) as Array<{ hit: string }>
+    const out: Array<{ id: string; message: Message }> = []
+    for (const row of rows) {
+      const message = messageFromRow(row)
+      if (message) out.push({ id: row.hit, message })
     }
     return out
   }

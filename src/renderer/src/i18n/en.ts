@@ -188,6 +188,7 @@ const en: MessageSchema = {
     allChats: 'Search all chats',
     searching: 'Searching…',
     none: 'No messages found.',
+    typeInChat: 'Type a word to search this chat.',
     noneInChat: 'No messages found in this chat.',
     more: 'Loading more results…',
     results: 'Message search results',
