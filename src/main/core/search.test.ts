@@ -30,9 +30,12 @@ function find(store: LocalStore, query: string, extra: Partial<SearchArgs> = {})
 }
 const keys = (store: LocalStore, query: string, extra: Partial<SearchArgs> = {}) => find(store, query, extra).hits.map((h) => h.key)
 
-describe('message search index', () => {
+// Every behaviour with the FTS5 index, and on a SQLite without the FTS5 module (search scans instead).
+for (const fts5 of [true, false]) describe(`message search index${fts5 ? '' : ' (no FTS5: scanning)'}`, () => {
+  const open = (f: string) => LocalStore.open(f, Date.now, { fts5 })
+
   it('follows every write: new, settled (text and time change), moved to another chat, deleted, chat removed', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     const a = msg('group:team', 'گزارش فروش آماده است', T0 + 1_000)
     const b = msg('group:team', 'budget meeting at ten', T0 + 2_000)
     const c = msg('direct:p1', 'the budget is late', T0 + 3_000, { key: 'o:pending', serverId: undefined, own: true })
@@ -62,7 +65,7 @@ describe('message search index', () => {
   })
 
   it('property: a message is found by its letter-variant twin, and the other way round (through the real index)', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     let i = 0
     fc.assert(fc.property(textAndTwin, ({ text, twin }) => {
       const chat = `group:p${++i}`
@@ -77,7 +80,7 @@ describe('message search index', () => {
   })
 
   it('Persian and Arabic forms, digits, ZWNJ and diacritics: either way round', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     const fa = msg('group:a', 'جلسه‌ی کمیته ساعت ۱۰ در اتاق ۴۲؛ لطفاً گزارشِ فروش را بیاورید', T0)
     const ar = msg('group:b', 'يك كتاب جديد عن الإدارة ٢٠٢٦', T0 + 1)
     store.putMessages([fa, ar])
@@ -88,19 +91,22 @@ describe('message search index', () => {
     store.close()
   })
 
-  it('the last word is a prefix while typed; a trailing space or a one-letter word means whole words', () => {
-    const { store } = LocalStore.open(file())
+  it('the last word is a prefix while typed; with the index, a trailing space or a one-letter word means whole words', () => {
+    const { store } = open(file())
     const m = msg('group:a', 'Budgets for the quarterly review', T0)
     store.putMessages([m])
     expect(keys(store, 'bud')).toEqual([m.key])
     expect(keys(store, 'quarterly rev')).toEqual([m.key])
-    expect(keys(store, 'budget ')).toEqual([])
-    expect(keys(store, 'rev quarterly')).toEqual([]) // only the last word is a prefix
-    expect(keys(store, 'b')).toEqual([])
+    // The index matches whole words but the last one being typed; the scan (no FTS5) any part of a word, as the
+    // People filter does.
+    expect(keys(store, 'budget ')).toEqual(fts5 ? [] : [m.key])
+    expect(keys(store, 'rev quarterly')).toEqual(fts5 ? [] : [m.key])
+    expect(keys(store, 'b')).toEqual(fts5 ? [] : [m.key])
+    store.close()
   })
 
   it('results are newest first across chats whatever the order they were stored in, and pages neither skip nor repeat', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     // Stored out of time order (a history re-read brings old messages after live ones), some in the same millisecond.
     const all: Message[] = []
     for (let i = 0; i < 230; i++) all.push(msg(`group:c${i % 7}`, `report number ${i}`, T0 + Math.floor(i / 3) * 1000))
@@ -130,7 +136,7 @@ describe('message search index', () => {
   })
 
   it('a file message is found by its name (your own sends keep the original one), the snippet shows the name', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     const own = msg('group:a', '', T0, {
       own: true, file: { url: 'http://h/cht/media/static/files/582120.pdf', name: 'گزارش-بودجه Quarterly_Budget.pdf', isImage: false },
     })
@@ -148,7 +154,7 @@ describe('message search index', () => {
   })
 
   it('nothing typed reaches FTS5 query syntax: quotes, operators, column filters and stars are just text', () => {
-    const { store } = LocalStore.open(file())
+    const { store } = open(file())
     const m = msg('group:a', 'NEAR the "chat" AND text: OR {name}', T0)
     store.putMessages([m])
     for (const q of ['"', '"chat', 'NEAR(', 'AND', 'OR text', '{chat}: 1', 'chat:1', '*', 'a*b', '^near', '(((', '-text', '+', 'NOT', '\u0000']) {
@@ -168,7 +174,7 @@ describe('message search index', () => {
     insert.run('group:a', 'k:1', '1', T0 + 1, 'Sara', 'first budget', null)
     insert.run('group:b', 'k:3', '3', T0 + 2, 'Ali', '', JSON.stringify({ url: 'http://h/cht/media/x.pdf', name: 'Budget plan.pdf', isImage: false }))
     v2.close()
-    const { store } = LocalStore.open(f)
+    const { store } = open(f)
     const check = new DatabaseSync(f, { readOnly: true })
     expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION)
     check.close()
@@ -180,15 +186,33 @@ describe('message search index', () => {
 
   it('another connection writes messages only with the search functions registered (the triggers call them)', () => {
     const f = file()
-    LocalStore.open(f).store.close()
+    open(f).store.close()
     const raw = new DatabaseSync(f)
     const put = () => raw.exec(`INSERT INTO messages(chat_id, key, at, own, sender_name, text) VALUES ('group:a', 'x', 1, 0, 'S', 'hello')`)
     expect(put).toThrow(/cht_search_text/)
     registerFunctions(raw)
     put()
     raw.close()
-    const { store } = LocalStore.open(f)
+    const { store } = open(f)
     expect(keys(store, 'hello')).toEqual(['x'])
+    store.close()
+  })
+})
+
+describe('the FTS5 index arrives later', () => {
+  it('a database kept without FTS5 gets its index built whole when opened where FTS5 exists, and kept from then on', () => {
+    const f = file()
+    const { store: without } = LocalStore.open(f, Date.now, { fts5: false })
+    expect(without.fts).toBe(false)
+    without.putMessages([msg('group:a', 'first budget', T0 + 1), msg('group:a', 'second budget', T0 + 2)])
+    expect(keys(without, 'budget')).toHaveLength(2)
+    without.deleteMessages([keys(without, 'second')[0]!])
+    without.close()
+    const { store } = LocalStore.open(f)
+    expect(store.fts).toBe(true)
+    expect(find(store, 'budget').hits.map((h) => h.snippet.text)).toEqual(['first budget'])
+    store.putMessages([msg('group:a', 'third budget', T0 + 3)])
+    expect(find(store, 'budget').hits.map((h) => h.snippet.text)).toEqual(['third budget', 'first budget'])
     store.close()
   })
 })

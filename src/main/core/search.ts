@@ -1,6 +1,7 @@
 // Message search (issue 14): a query → normalized words (shared/search.ts, the same rules the index was written
-// with) → an FTS5 expression built here from those words only (the person's input never reaches FTS5's query
-// syntax) → the newest matching messages from the local store → hits with snippets as text ranges (never HTML).
+// with) → the newest messages holding them, from the local store's index (store/index.ts builds the FTS5
+// expression from those words only: the person's input never reaches FTS5's query syntax) → hits with snippets as
+// text ranges (never HTML).
 import type { SearchHit, SearchPage } from '../../shared/contract'
 import type { ChatId, Message } from '../../shared/model'
 import { searchTerms, snippetOf, type SearchTerms } from '../../shared/search'
@@ -14,18 +15,11 @@ export interface SearchArgs {
   before?: string
 }
 
-/** Every word must occur, in the text or the file name; the last one as a prefix while it is typed. */
-export function matchExpression(terms: SearchTerms): string {
-  const last = terms.words.length - 1
-  const phrases = terms.words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === last && terms.prefix ? ' *' : ''}`)
-  return `{text name} : (${phrases.join(' AND ')})`
-}
-
 export function searchMessages(store: LocalStore, args: SearchArgs): SearchPage {
   const terms = searchTerms(args.query)
   if (!terms.words.length) return { hits: [] }
   // One more than asked: whether another page exists, without a count of every match.
-  const rows = store.searchMessages(matchExpression(terms), {
+  const rows = store.searchMessages(terms, {
     chatId: args.chatId, limit: args.limit + 1, before: args.before === undefined ? undefined : BigInt(args.before),
   })
   const page = rows.slice(0, args.limit)
