@@ -117,6 +117,16 @@ describe('message search', () => {
     expect([...found.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['کیک‌های'])
     expect(document.querySelector('[data-testid="found-bar"]')).not.toBeNull()
 
+    // Main re-read the history meanwhile (messages.reset): the window around the reader's place is read again.
+    const anchor = t.anchor!
+    expect(anchor.key).toBe(needle.key)
+    bridge.emit('messages.reset', { chatId: 'group:archive' })
+    await settle(10)
+    expect(bridge.callsOf('chats.open').at(-1)).toEqual({ chatId: 'group:archive', around: needle.key, limit: 100 })
+    expect(t.anchor).toEqual(anchor)
+    expect(t.found?.key).toBe(needle.key)
+    expect(t.messages.some((m) => m.key === needle.key)).toBe(true)
+
     // Newer pages, as the reader scrolls down to the bottom of what is held.
     await messages.loadNewer('group:archive')
     expect(bridge.callsOf('messages.newer').at(-1)).toEqual({ chatId: 'group:archive', afterKey: 'group:archive#350', limit: 200 })

@@ -136,7 +136,7 @@ export const useMessagesStore = defineStore('messages', () => {
    * messages load on scrolling down (loadNewer) until the newest is reached; live ones wait until then. False when the
    * message is no longer stored: the person is told, and the chat opens as usual.
    */
-  async function openAround(t: Timeline, p: NonNullable<Timeline['pending']>): Promise<boolean> {
+  async function openAround(t: Timeline, p: NonNullable<Timeline['pending']>, quiet = false): Promise<boolean> {
     t.loading = true
     t.error = undefined
     try {
@@ -149,14 +149,14 @@ export const useMessagesStore = defineStore('messages', () => {
       t.unread = w.firstUnread
       t.startAtUnread = false
       t.unseen = 0
-      t.found = p.query !== undefined ? { key: p.key, query: p.query } : undefined
+      if (p.query !== undefined) t.found = { key: p.key, query: p.query }
       // Back to a place: exactly there. A search result: centred by the view (focus), which then sets the anchor.
       t.anchor = p.anchor ?? null
       t.focus = p.anchor ? undefined : p.key
       t.generation++
       return true
     } catch (e) {
-      notices.push({ code: codeOf(e) })
+      if (!quiet) notices.push({ code: codeOf(e) })
       return false
     } finally {
       t.loading = false
@@ -187,6 +187,9 @@ export const useMessagesStore = defineStore('messages', () => {
    */
   async function reload(chatId: ChatId): Promise<void> {
     const t = timeline(chatId)
+    // Reading a window that does not reach the newest (around a search result, or far back past the memory bound):
+    // the window around the reader's place is read again, so they stay exactly there.
+    if (t.newestDropped && t.anchor && (await openAround(t, { key: t.anchor.key, anchor: t.anchor }, true))) return
     try {
       const w = await request('chats.open', { chatId, limit: heldLimit(t) })
       chats.upsert(w.chat)
