@@ -161,6 +161,8 @@ for (const fts5 of [true, false]) describe(`message search index${fts5 ? '' : ' 
       expect(() => find(store, q), q).not.toThrow()
     }
     expect(keys(store, 'near chat')).toEqual([m.key])
+    expect(keys(store, 'near', { before: '9999999999999999999' })).toEqual([m.key]) // past 64 bits: from the newest
+    expect(keys(store, 'near', { before: '0' })).toEqual([])
     expect(keys(store, '{name}')).toEqual([m.key])
     expect(keys(store, '{chat}: 1')).toEqual([])
     store.close()

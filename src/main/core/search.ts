@@ -19,13 +19,17 @@ export function searchMessages(store: LocalStore, args: SearchArgs): SearchPage 
   const terms = searchTerms(args.query)
   if (!terms.words.length) return { hits: [] }
   // One more than asked: whether another page exists, without a count of every match.
+  // `before` is a time key (a 64-bit integer) the schema lets through as up to 19 digits: more than 64 bits is "all".
+  const before = args.before === undefined ? undefined : BigInt(args.before)
   const rows = store.searchMessages(terms, {
-    chatId: args.chatId, limit: args.limit + 1, before: args.before === undefined ? undefined : BigInt(args.before),
+    chatId: args.chatId, limit: args.limit + 1, before: before === undefined || before > MAX_KEY ? undefined : before,
   })
   const page = rows.slice(0, args.limit)
   const hits = page.map((r) => hitOf(r.message, terms))
-  return rows.length > args.limit ? { hits, next: String(page[page.length - 1]!.id) } : { hits }
+  return rows.length > args.limit ? { hits, next: page[page.length - 1]!.id } : { hits }
 }
+
+const MAX_KEY = 2n ** 63n - 1n
 
 /** A found message: the snippet shows the text where the words are, else the file's name. */
 function hitOf(m: Message, terms: SearchTerms): SearchHit {
