@@ -65,7 +65,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE search_gone (id INTEGER NOT NULL, chat INTEGER NOT NULL, text TEXT NOT NULL, name TEXT NOT NULL) STRICT;
    INSERT INTO search_chats(chat_id) SELECT DISTINCT chat_id FROM messages;
    INSERT INTO search(id, seq, chat, text, name)
-     SELECT base + row_number() OVER (PARTITION BY base ORDER BY seq) - 1, seq, n, cht_search_text(text), cht_search_name(file)
+     SELECT base + row_number() OVER (PARTITION BY base ORDER BY seq) - 1, seq, n, cht_search_text(text),
+            CASE WHEN file IS NULL THEN '' ELSE cht_search_name(file) END
      FROM (SELECT max(0, min(m.at, 4398046511103)) * 1048576 AS base, m.seq, c.n, m.text, m.file
            FROM messages m JOIN search_chats c ON c.chat_id = m.chat_id);
    CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
@@ -91,7 +92,8 @@ function indexMessage(row: 'NEW'): string {
   return `INSERT INTO search_chats(chat_id) SELECT ${row}.chat_id WHERE NOT EXISTS (SELECT 1 FROM search_chats WHERE chat_id = ${row}.chat_id);
      INSERT INTO search(id, seq, chat, text, name)
        SELECT coalesce((SELECT max(id) + 1 FROM search WHERE id BETWEEN k.base AND k.base + 1048575), k.base), ${row}.seq,
-              (SELECT n FROM search_chats WHERE chat_id = ${row}.chat_id), cht_search_text(${row}.text), cht_search_name(${row}.file)
+              (SELECT n FROM search_chats WHERE chat_id = ${row}.chat_id), cht_search_text(${row}.text),
+              CASE WHEN ${row}.file IS NULL THEN '' ELSE cht_search_name(${row}.file) END
        FROM (SELECT max(0, min(${row}.at, 4398046511103)) * 1048576 AS base) k;
      INSERT INTO search_new(id) SELECT id FROM search WHERE seq = ${row}.seq;`
 }
