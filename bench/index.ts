@@ -3,13 +3,15 @@
 // Env: BENCH_N (ingest frames, default 100 000), BENCH_HISTORY (history size, default 100 000),
 //      BENCH_RUNS_INGEST (default 5), BENCH_RUNS_OPEN (default 3), BENCH_FILE_MIB (default 50),
 //      BENCH_RUNS_FILE (default 3), BENCH_STORED (default 200 000), BENCH_RUNS_STORE (default 5),
-//      BENCH_ONLY=ingest|open|store|file.
+//      BENCH_SEARCH_N (default 1 000 000), BENCH_SEARCH_CHATS (200), BENCH_RUNS_SEARCH (20),
+//      BENCH_ONLY=ingest|open|store|file|search.
 import { availableParallelism, cpus } from 'node:os'
 import { benchIngest } from './ingest'
 import { renderTable, type Row } from './lib'
 import { benchOpen } from './open'
 import { benchFile } from './file'
 import { benchColdStart } from './store'
+import { benchSearch } from './search'
 
 const num = (name: string, dflt: number): number => {
   const v = Number(process.env[name])
@@ -48,6 +50,12 @@ async function main(): Promise<number> {
   }
   if (!only || only === 'file') {
     await run('(c) send a big file', () => benchFile({ mib: num('BENCH_FILE_MIB', 50), runs: num('BENCH_RUNS_FILE', 3), log }))
+  }
+
+  if (!only || only === 'search') {
+    await run('(f) message search', () => benchSearch({
+      messages: num('BENCH_SEARCH_N', 1_000_000), chats: num('BENCH_SEARCH_CHATS', 200), runs: num('BENCH_RUNS_SEARCH', 20), log,
+    }))
   }
 
   const judged = rows.filter((r) => r.ok !== undefined)

@@ -4,8 +4,8 @@ import { expect, test } from '../fixtures'
 import { chatItem, createGroup, openChat, seriousA11y as serious, send, signIn } from '../helpers'
 
 for (const locale of ['fa', 'en'] as const) {
-  test(`every view passes axe in ${locale}: sign-in, chats, a chat, panels, dialogs, pickers`, async ({ openApp, testServer }) => {
-    test.setTimeout(90_000)
+  test(`every view passes axe in ${locale}: sign-in, chats, a chat, panels, dialogs, pickers, search`, async ({ openApp, testServer }) => {
+    test.setTimeout(120_000)
     const [u] = testServer.users(1)
     const app = await openApp()
     const { page } = app
@@ -63,6 +63,17 @@ for (const locale of ['fa', 'en'] as const) {
     await expect(page.getByTestId('quick-switcher')).toBeVisible()
     found.push(...(await serious(page, 'quick switcher')))
     await page.keyboard.press('Escape')
+
+    // Issue 14: message search in the sidebar, then a result opened in its chat (the bar to go back).
+    await page.keyboard.press('Control+Shift+F')
+    await page.getByTestId('chat-search').fill('hello')
+    await expect(page.getByTestId('search-hit')).toHaveCount(1)
+    found.push(...(await serious(page, 'message search')))
+    await page.getByTestId('search-hit').click()
+    await expect(page.getByTestId('found-bar')).toBeVisible()
+    found.push(...(await serious(page, 'search result opened')))
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('found-bar')).toHaveCount(0)
 
     expect(found, found.join('\n')).toEqual([])
   })

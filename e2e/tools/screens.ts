@@ -1,7 +1,8 @@
 /**
  * npm run screens [-- --only=fa-light-1280]
- * Screenshots of every view (sign-in, chats, a chat open, settings, people, emoji picker, a dialog) in fa and en,
- * light and dark, at 1280×800 and 900×600 — for looking at, not for asserting (issue 12). Runs the reference server
+ * Screenshots of every view (sign-in, chats, a chat open, settings, people, emoji picker, a dialog, message search
+ * and a result opened) in fa and en, light and dark, at 1280×800 and 900×600 — for looking at, not for asserting
+ * (issues 12, 14). Runs the reference server
  * with demo data in-process, the built renderer through the e2e host and the real headless core; writes PNGs to
  * test-results/screens/. Builds nothing: run `npm run build` first.
  */
@@ -81,6 +82,18 @@ async function main(): Promise<void> {
           await page.getByTestId('group-create-button').click()
           await page.getByTestId('group-create-dialog').waitFor()
           await shot('dialog')
+          await page.keyboard.press('Escape')
+          // Issue 14: message search in the sidebar, then a result opened in its chat (read first, so it is stored).
+          await page.locator('[data-testid="chat-item"][data-chat-id="group:announcements"]').click()
+          await page.getByTestId('message').first().waitFor()
+          await page.keyboard.press('Control+Shift+F')
+          await page.getByTestId('chat-search').fill(locale === 'fa' ? 'اطلاعيه شماره' : 'maintenance window')
+          await page.getByTestId('search-hit').first().waitFor()
+          await shot('search')
+          await page.getByTestId('search-hit').nth(3).click()
+          await page.locator('[data-found="true"]').waitFor()
+          await settle(page)
+          await shot('search-found')
           await app.detach()
           await context.close()
           process.stdout.write(`${tag}\n`)

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type {
   AppError, Chat, ChatId, ConnectionState, ErrorCode, Message, NotificationRequest, SessionInfo, Settings, StagedFile, User,
 } from './model'
+import type { Snippet } from './search'
 import { isOrigin } from './settings'
 
 const chatId = z.string().min(1).max(200).regex(/^(group|direct):[^\s]+$/)
@@ -39,8 +40,11 @@ export const requestSchemas = {
   'connection.reconnect': z.undefined(),
 
   'chats.list': z.undefined(),
-  /** Open a chat: it becomes the active one (unread cleared) and its newest window is returned. */
-  'chats.open': z.strictObject({ chatId, limit: z.number().int().min(1).max(1000).optional() }),
+  /**
+   * Open a chat: it becomes the active one (unread cleared) and its newest window is returned — or, with `around`,
+   * the window around that message (issue 14: a search result), half before it and half after.
+   */
+  'chats.open': z.strictObject({ chatId, limit: z.number().int().min(1).max(1000).optional(), around: messageKey.optional() }),
   /** The window is hidden or another view is shown: no chat is being read. */
   'chats.blur': z.undefined(),
   'chats.members': z.strictObject({ chatId }),
@@ -50,6 +54,19 @@ export const requestSchemas = {
   'data.size': z.undefined(),
 
   'messages.older': z.strictObject({ chatId, beforeKey: messageKey, limit: z.number().int().min(1).max(1000) }),
+  /** The page after a message (a window opened around a search result, scrolled down); the last page ends with the unsent ones. */
+  'messages.newer': z.strictObject({ chatId, afterKey: messageKey, limit: z.number().int().min(1).max(1000) }),
+  /**
+   * Issue 14: messages whose text or file name holds every word of `query` (Persian/Arabic letter forms, digits,
+   * ZWNJ and diacritics folded; the last word a prefix), newest first, in every chat or in `chatId`. Paged: pass the
+   * previous page's `next` as `before`.
+   */
+  'search.messages': z.strictObject({
+    query: z.string().max(500),
+    chatId: chatId.optional(),
+    limit: z.number().int().min(1).max(100),
+    before: z.string().regex(/^\d{1,19}$/).optional(),
+  }),
   'messages.send': z.strictObject({ chatId, text: z.string().max(64 * 1024) }),
   'messages.retry': z.strictObject({ chatId, key: messageKey }),
   'messages.discard': z.strictObject({ chatId, key: messageKey }),
@@ -124,6 +141,30 @@ export interface MessageWindow {
   messages: Message[]
   /** More (older) messages exist before the first one returned. */
   hasOlder: boolean
+  /** More (newer) messages exist after the last one returned (a window around a message); absent = at the newest. */
+  hasNewer?: boolean
+}
+
+/** Issue 14: one found message — what a result row shows, and where Enter takes the person (chatId + key). */
+export interface SearchHit {
+  chatId: ChatId
+  key: string
+  at: number
+  own: boolean
+  senderId?: string
+  senderName: string
+  /** Where the words were found: the message's text, or its file's name. */
+  field: 'text' | 'file'
+  /** A short piece of that text (or name) and the ranges in it to highlight: plain text, never HTML. */
+  snippet: Snippet
+  file?: { name: string; isImage: boolean }
+}
+
+export interface SearchPage {
+  /** Newest first. */
+  hits: SearchHit[]
+  /** More (older) hits exist: pass this as `before` for the next page. */
+  next?: string
 }
 
 /** Where the unread messages of a chat began when it was opened (issue 12: the unread divider). */
@@ -164,6 +205,8 @@ export interface RequestResults {
   'chats.members': User[]
   'drafts.set': void
   'messages.older': MessageWindow
+  'messages.newer': MessageWindow
+  'search.messages': SearchPage
   'messages.send': { key: string }
   'messages.retry': void
   'messages.discard': void

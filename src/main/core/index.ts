@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMuted, Notifier } from './notify'
 import { systemClock, type Ports, type Timer } from './ports'
+import { searchMessages } from './search'
 import { bootstrap, Session } from './session'
 import { abortable, checkOrigin, SignInAttempts } from './signin'
 
@@ -275,11 +276,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       emit('connection.changed', session.connectionState())
     },
     'chats.list': () => requireEngine().list(),
-    'chats.open': async ({ chatId, limit }) => {
+    'chats.open': async ({ chatId, limit, around }) => {
       const e = requireEngine()
       viewing = chatId
       notifier.reset(chatId)
-      const r = await e.open(chatId, limit)
+      const r = await e.open(chatId, limit, around)
       // Opened while the window is in the background (a notification click racing the focus report): not read yet.
       if (!notifier.focused && viewing === chatId) e.blur()
       return r
@@ -292,6 +293,12 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     'drafts.set': ({ chatId, text }) => requireEngine().setDraft(chatId, text),
     'data.size': () => ({ bytes: session?.store.sizeBytes() ?? 0 }),
     'messages.older': ({ chatId, beforeKey, limit }) => requireEngine().older(chatId, beforeKey, limit),
+    'messages.newer': ({ chatId, afterKey, limit }) => requireEngine().newer(chatId, afterKey, limit),
+    // Issue 14: the local store's full-text index (search.ts); no network.
+    'search.messages': (args) => {
+      if (!session) throw new ChtError('auth.invalid', 'not signed in')
+      return searchMessages(session.store, args)
+    },
     'messages.send': ({ chatId, text }) => requireEngine().send(chatId, text),
     'messages.retry': ({ chatId, key }) => requireEngine().retry(chatId, key),
     'messages.discard': ({ chatId, key }) => requireEngine().discard(chatId, key),

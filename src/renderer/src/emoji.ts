@@ -1,7 +1,7 @@
 // Emoji for the picker (issue 12), entirely offline: the list, groups and English names and keywords come from
 // emojibase-data, the Persian names and keywords from the Unicode CLDR annotations (cldr-annotations-full), both
 // bundled at build time and loaded only when the picker first opens (a separate chunk).
-import { normalizeForSearch } from './search'
+import { normalizeForSearch } from '@shared/search'
 
 export const EMOJI_GROUPS = [
   'smileys-emotion', 'people-body', 'animals-nature', 'food-drink', 'travel-places', 'activities', 'objects', 'symbols', 'flags',

@@ -2,7 +2,7 @@
 // runs of consecutive letters score higher, gaps cost a little. Both sides go through normalizeForSearch, so
 // Persian/Arabic letter variants, digits and ZWNJ compare equal. A small DP (titles are short) finds the best
 // alignment rather than the first one: "sah" prefers "[S]ara [Ah]madi" over "[Sa]ra A[h]madi".
-import { normalizeForSearch } from './search'
+import { normalizeForSearch } from '@shared/search'
 
 const MATCH = 1
 const WORD_START = 8

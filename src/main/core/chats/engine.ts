@@ -591,8 +591,11 @@ export class ChatEngine {
 
   // ---- requests -----------------------------------------------------------------------------------------------
 
-  /** The newest window, from the store (no network: issue 10), with the outbox tail; the chat becomes the open one. */
-  async open(chatId: ChatId, limit = 100): Promise<MessageWindow & { chat: Chat; firstUnread?: FirstUnread }> {
+  /**
+   * The newest window, from the store (no network: issue 10), with the outbox tail; the chat becomes the open one.
+   * `around` (issue 14, a search result): the window around that message instead.
+   */
+  async open(chatId: ChatId, limit = 100, around?: string): Promise<MessageWindow & { chat: Chat; firstUnread?: FirstUnread }> {
     const s = this.state(chatId)
     const wasActive = this.active === chatId
     this.active = chatId
@@ -611,6 +614,7 @@ export class ChatEngine {
     this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
     this.syncSockets()
     this.changed()
+    if (around !== undefined) return { chat: this.registry.view(s), ...this.around(chatId, around, limit), ...(firstUnread ? { firstUnread } : {}) }
     // One row more than asked: whether older ones exist, without counting a 100 000-message chat.
     const page = this.o.store.latest(chatId, limit + 1)
     const sent = page.length > limit ? page.slice(1) : page
@@ -632,6 +636,31 @@ export class ChatEngine {
     if (!page) throw new ChtError('not-found', 'message')
     const hasOlder = page.length > limit
     return { messages: hasOlder ? page.slice(1) : page, hasOlder }
+  }
+
+  /** The page after `afterKey`; the last one ends with the outbox tail, as the newest window does. */
+  newer(chatId: ChatId, afterKey: string, limit: number): MessageWindow {
+    this.state(chatId)
+    const page = this.o.store.after(chatId, afterKey, limit + 1)
+    if (!page) throw new ChtError('not-found', 'message')
+    const hasNewer = page.length > limit
+    return { messages: hasNewer ? page.slice(0, limit) : [...page, ...this.sender.tail(chatId)], hasOlder: true, hasNewer }
+  }
+
+  /** `limit` messages around `key` (it in the middle), from the store. */
+  private around(chatId: ChatId, key: string, limit: number): MessageWindow {
+    const target = this.o.store.get(key)
+    if (!target || target.chatId !== chatId) throw new ChtError('not-found', 'message')
+    const half = Math.floor((limit - 1) / 2)
+    const rest = limit - 1 - half
+    const before = this.o.store.before(chatId, key, half + 1) ?? []
+    const after = this.o.store.after(chatId, key, rest + 1) ?? []
+    const hasOlder = before.length > half
+    const hasNewer = after.length > rest
+    return {
+      messages: [...(hasOlder ? before.slice(1) : before), target, ...(hasNewer ? after.slice(0, rest) : [...after, ...this.sender.tail(chatId)])],
+      hasOlder, hasNewer,
+    }
   }
 
   async members(chatId: ChatId): Promise<User[]> {

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs'
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import type { ChatId, Message, User } from '../../../shared/model'
+import type { SearchTerms } from '../../../shared/search'
 import type { OutboxItem } from '../outbox'
 import { openDatabase, transaction } from './db'
 import {
@@ -19,6 +20,22 @@ const PUT_MESSAGE = `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?
     sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
     text = excluded.text, file = excluded.file`
 
+/**
+ * The FTS5 expression for normalized words: every one must occur, in the text or the file name, the last one as a
+ * prefix while it is typed. Built from words only (letters and digits: shared/search.ts), so nothing a person types
+ * reaches FTS5's query syntax; each is still quoted as a string.
+ */
+export function matchExpression(terms: SearchTerms): string {
+  const last = terms.words.length - 1
+  const phrases = terms.words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === last && terms.prefix ? ' *' : ''}`)
+  return `{text name} : (${phrases.join(' AND ')})`
+}
+
+/** Above every time key (db.ts v3): a search without `before` starts at the newest message. */
+const MAX_KEY = 2n ** 63n - 1n
+/** Message rows written before the search index catches up (LocalStore.syncIndex). */
+const SYNC_AFTER = 500
+
 export interface StoreOpenResult {
   store: LocalStore
   /** The old file was damaged: where it went, and how many outbox rows were carried over. */
@@ -28,11 +45,14 @@ export interface StoreOpenResult {
 export class LocalStore {
   private readonly statements = new Map<string, StatementSync>()
 
-  private constructor(private readonly db: DatabaseSync, readonly file: string) {}
+  /** `fts`: the FTS5 search index is there; without it (a SQLite without FTS5) search scans `search` instead. */
+  private constructor(private readonly db: DatabaseSync, readonly file: string, readonly fts: boolean) {}
 
-  static open(file: string, now: () => number = Date.now): StoreOpenResult {
-    const opened = openDatabase(file, now)
-    const store = new LocalStore(opened.db, file)
+  /** `o.fts5: false` is for tests: open it as on a SQLite without the FTS5 module. */
+  static open(file: string, now: () => number = Date.now, o: { fts5?: boolean } = {}): StoreOpenResult {
+    const opened = openDatabase(file, now, undefined, o)
+    const store = new LocalStore(opened.db, file, opened.fts)
+    store.syncIndex() // what a crash left queued
     if (!opened.movedAside) return { store }
     let kept = 0
     store.transaction(() => {
@@ -66,6 +86,11 @@ export class LocalStore {
   }
 
   close(): void {
+    try {
+      if (this.db.isOpen) this.syncIndex()
+    } catch {
+      /* the queue stays in the database: the next open syncs it */
+    }
     this.statements.clear()
     if (this.db.isOpen) this.db.close()
   }
@@ -109,6 +134,7 @@ export class LocalStore {
       this.run('DELETE FROM messages WHERE chat_id = ?', chatId)
       this.run('DELETE FROM rooms WHERE chat_id = ?', chatId)
     })
+    this.syncIndex()
   }
 
   setReadAt(chatId: ChatId, at: number): void {
@@ -239,18 +265,93 @@ export class LocalStore {
         put.run(r.chat_id, r.key, r.server_id, r.at, r.own, r.sender_id, r.sender_name, r.sender_avatar, r.text, r.file)
       }
     })
+    this.wrote(messages.length)
   }
 
   deleteMessages(keys: readonly string[]): void {
     this.transaction(() => {
       for (const k of keys) this.run('DELETE FROM messages WHERE key = ?', k)
     })
+    this.wrote(keys.length)
   }
 
   /** Moves a chat's messages to another chat id (a one-to-one chat learned its peer: Q6). */
   moveMessages(from: ChatId, to: ChatId): void {
     this.run('UPDATE OR IGNORE messages SET chat_id = ? WHERE chat_id = ?', to, from)
     this.run('DELETE FROM messages WHERE chat_id = ?', from)
+    this.syncIndex()
+  }
+
+  // ---- search (issue 14: v3's triggers keep `search` and queue its changes for the FTS index; db.ts) ---------------
+
+  /**
+   * Brings the FTS index up to date with what the triggers queued, in two batch statements (a batch writes one FTS5
+   * segment; a row at a time would write one per row). Runs before a search when messages were written since the
+   * last sync (every message write goes through this class), when enough has queued, and on open and close; the
+   * queues live in the database, so whatever was not synced yet still is after a crash.
+   */
+  syncIndex(): void {
+    this.unsynced = 0
+    if (!this.fts) return // the queues wait for an FTS index (ensureFts builds it whole and empties them)
+    const queued = this.st('SELECT EXISTS (SELECT 1 FROM search_new) OR EXISTS (SELECT 1 FROM search_gone) AS q').get() as { q: number }
+    if (!queued.q) return
+    this.transaction(() => {
+      this.run(`INSERT INTO search_fts(search_fts, rowid, chat, text, name) SELECT 'delete', id, chat, text, name FROM search_gone`)
+      this.run('DELETE FROM search_gone')
+      this.run('INSERT INTO search_fts(rowid, chat, text, name) SELECT s.id, s.chat, s.text, s.name FROM search_new n JOIN search s ON s.id = n.id')
+      this.run('DELETE FROM search_new')
+    })
+  }
+
+  /** Rows written since the last sync (roughly): past SYNC_AFTER, the next write syncs. */
+  private unsynced = 0
+
+  private wrote(rows: number): void {
+    this.unsynced += rows
+    if (this.unsynced >= SYNC_AFTER) this.syncIndex()
+  }
+
+  /**
+   * Messages that hold every word of `terms` (normalized: shared/search.ts) in their text or file name, newest first,
+   * `limit` at most, older than the time key `before`; `chatId` keeps one chat's. With FTS5, its index is walked in
+   * rowid order, which is time order (db.ts v3), so only the rows returned are read. Without it, `search` is scanned
+   * from the newest row down, each word a substring of the normalized text (as the People filter matches).
+   */
+  searchMessages(terms: SearchTerms, o: { chatId?: ChatId; limit: number; before?: bigint }): Array<{ id: string; message: Message }> {
+    if (!terms.words.length) return []
+    if (this.unsynced) this.syncIndex()
+    let chat: number | undefined
+    if (o.chatId !== undefined) {
+      const c = this.st('SELECT n FROM search_chats WHERE chat_id = ?').get(o.chatId) as { n: number } | undefined
+      if (!c) return []
+      chat = c.n
+    }
+    const columns = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')
+    // The time key goes out as text: it is 64 bits wide, more than a JS number holds exactly.
+    let rows: Array<{ hit: string }>
+    if (this.fts) {
+      const expr = chat === undefined ? matchExpression(terms) : `{chat} : "${chat}" AND (${matchExpression(terms)})`
+      rows = this.all(
+        `SELECT CAST(h.id AS TEXT) AS hit, ${columns}
+         FROM (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) h
+         JOIN search s ON s.id = h.id JOIN messages m ON m.seq = s.seq
+         ORDER BY h.id DESC`,
+        expr, o.before ?? MAX_KEY, o.limit,
+      ) as Array<{ hit: string }>
+    } else {
+      const words = terms.words.map(() => `instr(s.text || ' ' || s.name, ?) > 0`).join(' AND ')
+      rows = this.all(
+        `SELECT CAST(s.id AS TEXT) AS hit, ${columns} FROM search s JOIN messages m ON m.seq = s.seq
+         WHERE s.id < ? ${chat === undefined ? '' : 'AND s.chat = ?'} AND ${words} ORDER BY s.id DESC LIMIT ?`,
+        o.before ?? MAX_KEY, ...(chat === undefined ? [] : [chat]), ...terms.words, o.limit,
+      ) as Array<{ hit: string }>
+    }
+    const out: Array<{ id: string; message: Message }> = []
+    for (const row of rows) {
+      const message = messageFromRow(row)
+      if (message) out.push({ id: row.hit, message })
+    }
+    return out
   }
 
   // ---- outbox -------------------------------------------------------------------------------------------------

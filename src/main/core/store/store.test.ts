@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../../shared/model'
 import type { OutboxItem } from '../outbox'
-import { openDatabase, SCHEMA_VERSION } from './db'
+import { openDatabase, registerFunctions, SCHEMA_VERSION } from './db'
 import { LocalStore } from './index'
 import { rejected } from './rows'
 
@@ -68,6 +68,7 @@ describe('LocalStore', () => {
     store.putOutbox(item(1))
     store.close()
     const raw = new DatabaseSync(f)
+    registerFunctions(raw) // the search index's triggers call them (v3)
     raw.exec(`UPDATE messages SET file = '{not json' WHERE key = 's:2'`)
     raw.exec(`INSERT INTO outbox(key, chat_id, data) VALUES ('o:bad', 'group:team', '{"key":"o:bad"}')`)
     raw.exec(`INSERT INTO chats(id, data) VALUES ('group:x', 'null')`)

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Pinia } from 'pinia'
 import ChatList from './ChatList.vue'
 import { freshEnv, mountWith, settle } from '../testing/setup'
@@ -45,9 +45,12 @@ describe('ChatList', () => {
     // Arabic yeh + no ZWNJ finds the Persian title.
     await w.get('[data-testid="chat-search"]').setValue('برنامه نويس')
     expect(w.findAll('[data-testid="chat-item"]').map((i) => i.attributes('data-chat-id'))).toEqual(['group:dev'])
+    // Issue 14: no chat by that name is not the answer any more — the messages are searched too.
     await w.get('[data-testid="chat-search"]').setValue('zzz')
     expect(w.findAll('[data-testid="chat-item"]')).toHaveLength(0)
-    expect(w.text()).toContain('No chat matches')
+    await vi.waitFor(() => expect(w.find('[data-testid="search-none"]').exists()).toBe(true))
+    expect(w.get('[data-testid="search-none"]').text()).toBe('No messages found.')
+    expect(w.text()).not.toContain('No chat matches')
   })
 
   it('shows Persian digits for unread counts in fa', async () => {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Chat, ChatId, User } from '@shared/model'
 import { on, request } from '../bridge'
-import { matchesSearch } from '../search'
+import { matchesSearch } from '@shared/search'
 import { unreadTotal } from '@shared/unread'
 import { useConnectionStore } from './connection'
 

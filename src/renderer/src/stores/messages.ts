@@ -4,6 +4,7 @@ import type { FirstUnread, MessageWindow } from '@shared/contract'
 import type { ChatId, ErrorCode, Message } from '@shared/model'
 import { codeOf, on, request } from '../bridge'
 import { useChatsStore } from './chats'
+import { useNoticesStore } from './notices'
 
 /** Size of the newest window asked for when a chat opens. */
 export const NEWEST_LIMIT = 100
@@ -18,6 +19,8 @@ export const OLDER_LIMIT = 200
 export const MAX_IN_MEMORY = 5000
 /** The most one `chats.open` may return (contract): a reload asks for at most this many to keep the reader's place. */
 const MAX_WINDOW = 1000
+/** Size of the window read around a message (issue 14: a search result, or the place to go back to). */
+export const AROUND_LIMIT = 100
 
 /** Where the reader is: the first message in view and how far (px) the viewport top is below its top. */
 export interface Anchor {
@@ -51,18 +54,29 @@ export interface Timeline {
   startAtUnread: boolean
   /** Main's timeline changed (messages.reset) while this chat was not open: the next open reads all that is held. */
   stale: boolean
+  loadingNewer: boolean
+  /**
+   * Issue 14: the next open reads the window around this message instead of the newest one — a search result
+   * (shown centred and highlighted), or the place the reader goes back to (`anchor`: exactly where they were).
+   */
+  pending?: { key: string; anchor?: Anchor; query?: string }
+  /** A message the view shows centred once (a search result); set with its window, consumed by the view. */
+  focus?: string
+  /** The search result opened here: highlighted, its words marked, until the chat is opened some other way. */
+  found?: { key: string; query: string }
 }
 
 export const useMessagesStore = defineStore('messages', () => {
   const timelines = shallowReactive(new Map<ChatId, Timeline>())
   const chats = useChatsStore()
+  const notices = useNoticesStore()
 
   function timeline(chatId: ChatId): Timeline {
     let t = timelines.get(chatId)
     if (!t) {
       t = shallowReactive<Timeline>({
         chatId, messages: [], hasOlder: false, loading: false, loadingOlder: false, newestDropped: false, generation: 0,
-        anchor: null, unseen: 0, startAtUnread: false, stale: false,
+        anchor: null, unseen: 0, startAtUnread: false, stale: false, loadingNewer: false,
       })
       timelines.set(chatId, t)
     }
@@ -95,6 +109,10 @@ export const useMessagesStore = defineStore('messages', () => {
   async function open(chatId: ChatId): Promise<void> {
     const t = timeline(chatId)
     chats.activeId = chatId
+    const pending = t.pending
+    t.pending = undefined
+    if (pending && (await openAround(t, pending))) return
+    t.found = undefined
     t.loading = true
     t.error = undefined
     try {
@@ -114,11 +132,64 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /**
+   * Issue 14: the window around a message replaces what is held (it is somewhere else in the history). Newer
+   * messages load on scrolling down (loadNewer) until the newest is reached; live ones wait until then. False when the
+   * message is no longer stored: the person is told, and the chat opens as usual.
+   */
+  async function openAround(t: Timeline, p: NonNullable<Timeline['pending']>, quiet = false): Promise<boolean> {
+    t.loading = true
+    t.error = undefined
+    try {
+      const w = await request('chats.open', { chatId: t.chatId, around: p.key, limit: AROUND_LIMIT })
+      chats.upsert(w.chat)
+      t.messages = w.messages
+      t.hasOlder = w.hasOlder
+      t.newestDropped = !!w.hasNewer
+      t.stale = false
+      t.unread = w.firstUnread
+      t.startAtUnread = false
+      t.unseen = 0
+      if (p.query !== undefined) t.found = { key: p.key, query: p.query }
+      // Back to a place: exactly there. A search result: centred by the view (focus), which then sets the anchor.
+      t.anchor = p.anchor ?? null
+      t.focus = p.anchor ? undefined : p.key
+      t.generation++
+      return true
+    } catch (e) {
+      if (!quiet) notices.push({ code: codeOf(e) })
+      return false
+    } finally {
+      t.loading = false
+    }
+  }
+
+  /**
+   * Show a message of a chat (issue 14): a search result, highlighted — or, with `anchor`, the place to go back to.
+   * Already held and shown: the view just goes there. Otherwise its window is read by the chat's next open: at once
+   * when the chat is the open one, else when the view opens it (the caller navigates there).
+   */
+  async function show(chatId: ChatId, key: string, o: { query?: string; anchor?: Anchor } = {}): Promise<void> {
+    const t = timeline(chatId)
+    if (chats.activeId === chatId && !t.stale && t.messages.some((m) => m.key === key)) {
+      t.found = o.query !== undefined ? { key, query: o.query } : undefined
+      if (o.anchor) t.anchor = o.anchor
+      else t.focus = key
+      t.generation++
+      return
+    }
+    t.pending = { key, ...o }
+    if (chats.activeId === chatId) await open(chatId)
+  }
+
+  /**
    * The timeline changed in main in a way that is not an append (messages.reset): read again as much as is held
    * (up to one window), so the reader's place survives; the divider stays.
    */
   async function reload(chatId: ChatId): Promise<void> {
     const t = timeline(chatId)
+    // Reading a window that does not reach the newest (around a search result, or far back past the memory bound):
+    // the window around the reader's place is read again, so they stay exactly there.
+    if (t.newestDropped && t.anchor && (await openAround(t, { key: t.anchor.key, anchor: t.anchor }, true))) return
     try {
       const w = await request('chats.open', { chatId, limit: heldLimit(t) })
       chats.upsert(w.chat)
@@ -149,6 +220,32 @@ export const useMessagesStore = defineStore('messages', () => {
       return fresh.length
     } finally {
       t.loadingOlder = false
+    }
+  }
+
+  /**
+   * The page after the last message held (a window around a search result, or the newest ones dropped by the memory
+   * bound): appended below, the place kept. The last page clears `newestDropped`: live messages follow again.
+   */
+  async function loadNewer(chatId: ChatId): Promise<number> {
+    const t = timeline(chatId)
+    const last = t.messages[t.messages.length - 1]
+    if (!last || !t.newestDropped || t.loadingNewer) return 0
+    t.loadingNewer = true
+    try {
+      const w = await request('messages.newer', { chatId, afterKey: last.key, limit: OLDER_LIMIT })
+      const have = new Set(t.messages.map((m) => m.key))
+      const fresh = w.messages.filter((m) => !have.has(m.key))
+      let next = [...t.messages, ...fresh]
+      if (next.length > MAX_IN_MEMORY) {
+        next = next.slice(next.length - MAX_IN_MEMORY)
+        t.hasOlder = true
+      }
+      t.messages = next
+      t.newestDropped = !!w.hasNewer
+      return fresh.length
+    } finally {
+      t.loadingNewer = false
     }
   }
 
@@ -233,5 +330,13 @@ export const useMessagesStore = defineStore('messages', () => {
     timelines.clear()
   }
 
-  return { timelines, timeline, open, reload, loadOlder, send, retry, discard, atNewest, setAnchor, takeStartAtUnread, reset }
+  /** The view showed the message it was asked to focus (issue 14). */
+  function focused(chatId: ChatId): void {
+    timeline(chatId).focus = undefined
+  }
+
+  return {
+    timelines, timeline, open, show, reload, loadOlder, loadNewer, send, retry, discard, atNewest, setAnchor, takeStartAtUnread,
+    focused, reset,
+  }
 })

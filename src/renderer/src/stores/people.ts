@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Chat, User } from '@shared/model'
 import { request } from '../bridge'
-import { matchesSearch } from '../search'
+import { matchesSearch } from '@shared/search'
 import { useChatsStore } from './chats'
 
 /** Sort for people lists: by name in the UI's collation, ids as the tie-break so the order is stable. */

@@ -1,10 +1,11 @@
 // Test-only: an in-memory double of the IPC transport (window.cht) for component tests. It is not a model of the
 // engine — just enough state to answer requests the way the contract says and to push events on demand.
 import type {
-  ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult, Result,
+  ChtBridge, EventName, Events, RequestArgs, RequestName, RequestResult, Result, SearchHit,
 } from '@shared/contract'
 import type { AppError, Chat, ChatId, Message, SessionInfo, Settings, StagedFile, User } from '@shared/model'
 import { defaultSettings } from '@shared/settings'
+import { matchesSearch, matchRanges, searchTerms, snippetOf } from '@shared/search'
 
 type Handler<N extends RequestName> = (args: RequestArgs<N>) => RequestResult<N> | Promise<RequestResult<N>>
 
@@ -123,6 +124,14 @@ export class FakeBridge implements ChtBridge {
         const first = chat.unread > 0 ? fromOthers[fromOthers.length - chat.unread] : undefined
         const opened = { ...chat, unread: 0 }
         this.chats = this.chats.map((c) => (c.id === chat.id ? opened : c))
+        if (a.around) {
+          // Issue 14: the window around a message, it in the middle.
+          const at = all.findIndex((m) => m.key === a.around)
+          if (at < 0) throw { code: 'not-found' }
+          const start = Math.max(0, at - Math.floor((limit - 1) / 2))
+          const end = Math.min(all.length, start + limit)
+          return out({ chat: opened, messages: all.slice(start, end), hasOlder: start > 0, hasNewer: end < all.length })
+        }
         return out({
           chat: opened, messages: all.slice(-limit), hasOlder: all.length > limit,
           ...(first ? { firstUnread: { key: first.key, count: chat.unread } } : {}),
@@ -130,6 +139,30 @@ export class FakeBridge implements ChtBridge {
       }
       case 'chats.blur': return out(undefined)
       case 'chats.members': return out(this.members.get(a.chatId) ?? [])
+      case 'messages.newer': {
+        const all = this.messages.get(a.chatId) ?? []
+        const i = all.findIndex((m) => m.key === a.afterKey)
+        if (i < 0) throw { code: 'not-found' }
+        const end = Math.min(all.length, i + 1 + (a.limit as number))
+        return out({ messages: all.slice(i + 1, end), hasOlder: true, hasNewer: end < all.length })
+      }
+      case 'search.messages': {
+        // Not the index (core tests that): every held message with all the words, newest first, paged by position.
+        const terms = searchTerms(a.query)
+        const all = [...this.messages.values()].flat()
+          .filter((m) => (!a.chatId || m.chatId === a.chatId) && terms.words.length && matchesSearch(`${m.text} ${m.file?.name ?? ''}`, a.query))
+          .sort((x, y) => y.at - x.at)
+        const from = a.before ? Number(a.before) : 0
+        const page = all.slice(from, from + (a.limit as number))
+        const hits: SearchHit[] = page.map((m) => {
+          const byName = !!m.file && !matchRanges(m.text, terms).length
+          return {
+            chatId: m.chatId, key: m.key, at: m.at, own: m.own, senderName: m.senderName, field: byName ? 'file' : 'text',
+            snippet: snippetOf(byName ? m.file!.name : m.text, terms), ...(m.file ? { file: { name: m.file.name, isImage: m.file.isImage } } : {}),
+          }
+        })
+        return out(from + page.length < all.length ? { hits, next: String(from + page.length) } : { hits })
+      }
       case 'messages.older': {
         const all = this.messages.get(a.chatId) ?? []
         const i = all.findIndex((m) => m.key === a.beforeKey)
