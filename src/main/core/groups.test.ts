@@ -13,13 +13,8 @@ import { systemClock } from './ports'
 import { drive, manualClock, type ManualClock } from './testing/clock'
 import { listed, recorded, signedIn, unpaced, until, type Harness } from './testing/harness'
 
-/**
- * The R3 discovery poll, shortened from 60 s so "appears without restarting" is seen within a test (five clients
- * polling every 3 s stay within a real server's budget, PROTOCOL 1.5; the unthrottled reference server needs none).
- */
-const POLL_MS = externalServer ? 3_000 : 500
-
-const signIn = (ts: TestServer, user: TestUser, ports?: Ports) => signedIn(ts.origin, user.token, { ports, listPollMs: POLL_MS, client: unpaced })
+// Unthrottled and unpaced, polling R3 four times a second ("appears without restarting" within a test's time).
+const signIn = (ts: TestServer, user: TestUser, ports?: Ports) => signedIn(ts.origin, user.token, { ports, client: unpaced })
 /** Requests this client has sent (its REST counter): "a whole poll went by" without watching the clock. */
 const sent = (h: Harness) => h.client.session!.rest.stats().sent
 

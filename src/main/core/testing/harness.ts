@@ -33,22 +33,24 @@ const freshPorts = (): Ports => memoryPorts()
 export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 
 /**
- * Client pacing for a reference server started with `throttle: false` (`client: unpaced`): there is no budget to
- * stay under, so requests go out as fast as the test needs. The budget itself is tested against the production
- * throttle on a fake clock (cht/rest.test.ts, office.server.test.ts, groups.test.ts). Against CHT_TEST_SERVER the
- * client keeps its production pace: that server may throttle.
+ * For a reference server started with `throttle: false` (`client: unpaced`): there is no budget to stay under, so
+ * requests go out as fast as the test needs and the chat list is polled four times a second. The budget itself is
+ * tested against the production throttle on a fake clock (cht/rest.test.ts, office.server.test.ts, groups.test.ts).
+ * Against CHT_TEST_SERVER the client keeps its production pace and the harness's 3 s poll: that server may throttle.
  */
 export const unpaced: Partial<ChatClientOptions> = externalServer
   ? {}
-  : { rest: { rate: { perSecond: 1_000, burst: 1_000 }, backgroundGapMs: 0 }, backgroundGapMs: 0 }
+  : { rest: { rate: { perSecond: 1_000, burst: 1_000 }, backgroundGapMs: 0 }, backgroundGapMs: 0, listPollMs: 250 }
 
 /** A client that is not signed in yet (restoring a session with start(), or a sign-in that must fail). */
 export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
   const ports = tuning.ports ?? freshPorts()
   const client = createChatClient({
-    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: 'listPollMs' in tuning ? tuning.listPollMs : 3_000,
+    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: 3_000,
     // No start-up or reconnect jitter here: these tests are about behaviour, not about many clients on one IP.
     startJitterMs: 0, rereadJitterMs: 0, backgroundGapMs: 200, rest: { backgroundGapMs: 20 }, ...tuning.client,
+    // A test's own poll interval wins over a tuning set's (`client: unpaced`).
+    ...('listPollMs' in tuning ? { listPollMs: tuning.listPollMs } : {}),
   })
   const events: Array<[EventName, unknown]> = []
   const waiters = new Set<() => void>()
