@@ -85,7 +85,9 @@ describe('issue 11: defects seen against production', () => {
     await alice.client.request('messages.send', { chatId: dm.id, text: 'hello' })
     const bobChat = `direct:${alice.me.id}`
     await until(() => textsIn(bob, bobChat).includes('hello'), 20_000, 'bob has it')
-    await until(() => alice.client.engine!.quiet() && bob.client.engine!.quiet(), 20_000, 'settled')
+    // Settled: nothing on the wire or queued, no handshake under way, every socket up.
+    const settled = (h: Recorded) => h.client.engine!.quiet() && !h.client.engine!.busy() && h.client.engine!.connectionState().status === 'online'
+    await until(() => settled(alice) && settled(bob), 20_000, 'settled')
     const before = ts.ref!.stats()
     // Wait (by events, not by the clock) until each client has polled R3 at least five more times.
     await until(() => (ts.ref!.stats().routes.R3 ?? 0) - (before.routes.R3 ?? 0) >= 2 * 2 * 5, 20_000, 'ten polls')
