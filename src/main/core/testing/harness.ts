@@ -3,7 +3,7 @@
 import type { EventName, Events } from '../../../shared/contract'
 import type { Settings, User } from '../../../shared/model'
 import { makeGroup } from '../../../../testkit/groups'
-import { externalServer } from '../../../../testkit/server'
+import { unpacedClient } from '../../../../testkit/server'
 import { createChatClient, memoryPorts, type ChatClient, type ChatClientOptions, type Ports } from '../index'
 
 /** A client whose events are all kept, in order. */
@@ -32,15 +32,8 @@ const freshPorts = (): Ports => memoryPorts()
 
 export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 
-/**
- * For a reference server started with `throttle: false` (`client: unpaced`): there is no budget to stay under, so
- * requests go out as fast as the test needs and the chat list is polled four times a second. The budget itself is
- * tested against the production throttle on a fake clock (cht/rest.test.ts, office.server.test.ts, groups.test.ts).
- * Against CHT_TEST_SERVER the client keeps its production pace and the harness's 3 s poll: that server may throttle.
- */
-export const unpaced: Partial<ChatClientOptions> = externalServer
-  ? {}
-  : { rest: { rate: { perSecond: 1_000, burst: 1_000 }, backgroundGapMs: 0 }, backgroundGapMs: 0, listPollMs: 250 }
+/** `client: unpaced` for a reference server started with `throttle: false` (testkit/server.ts). */
+export const unpaced: Partial<ChatClientOptions> = unpacedClient
 
 /** A client that is not signed in yet (restoring a session with start(), or a sign-in that must fail). */
 export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
