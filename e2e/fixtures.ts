@@ -1,7 +1,7 @@
 // Playwright fixtures: one cht server and one renderer host per worker, and openApp() for a fresh
 // "app window" (browser context + page + its own headless core) signed in or not.
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
-import { startTestServer, type TestServer } from '../testkit/server'
+import { externalServer, startTestServer, unpacedClient, type TestServer } from '../testkit/server'
 import { attachApp, startHost, type AttachOptions, type AttachedApp, type Host } from './host/host'
 
 export interface App {
@@ -14,10 +14,17 @@ export interface App {
 
 export type OpenAppOptions = Partial<Omit<AttachOptions, 'serverOrigin'>>
 
-/** Quick reconnects and list polling so live behaviour shows within a test's time budget. */
+/**
+ * Quick reconnects, no start-up or re-read jitter (one person per window here, not an office behind one IP), and —
+ * the server not throttling — no pacing, with the list polled twice a second: live behaviour shows within a test's
+ * time. The REST budget is core's to prove (its tests run the production throttle on a fake clock).
+ */
 export const TEST_CLIENT_OPTIONS: AttachOptions['client'] = {
+  ...unpacedClient,
   socket: { backoff: { firstMs: 200, maxMs: 2_000 }, stableMs: 1_000 },
-  listPollMs: 2_000,
+  startJitterMs: 0,
+  rereadJitterMs: 0,
+  listPollMs: externalServer ? 2_000 : 500,
 }
 
 export async function openApp(browser: Browser, hostUrl: string, serverOrigin: string, opts: OpenAppOptions = {}): Promise<App> {
@@ -48,7 +55,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   testServer: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
-      const s = await startTestServer()
+      const s = await startTestServer({ throttle: false })
       await use(s)
       await s.close()
     },

@@ -88,7 +88,8 @@ if (built) {
 
 gate('security (electronegativity)', 'npm', ['run', '-s', 'security'])
 
-const leftovers = readdirSync(runTmp).filter((n) => !n.startsWith('playwright-') && !n.startsWith('tsx-'))
+// Tools' own caches are not leftovers (tsc and eslint keep Node's compile cache in the temp folder).
+const leftovers = readdirSync(runTmp).filter((n) => !n.startsWith('playwright-') && !n.startsWith('tsx-') && n !== 'node-compile-cache')
 if (leftovers.length) console.log(`\nnote: tests left ${leftovers.length} temp entries behind: ${leftovers.slice(0, 5).join(', ')}`)
 rmSync(tmp, { recursive: true, force: true })
 

@@ -99,6 +99,16 @@ function external(origin: string): TestServer {
   }
 }
 
+/**
+ * Client tuning (ChatClientOptions) for a server started with `throttle: false`: no budget to stay under, so requests
+ * go out as fast as a test needs, background work is not spread out, and the chat list is polled four times a second.
+ * The budget itself is tested against the production throttle on a fake clock (core's rest, office and groups tests).
+ * Against CHT_TEST_SERVER the client keeps its production pace: that server may throttle.
+ */
+export const unpacedClient = externalServer
+  ? {}
+  : { rest: { rate: { perSecond: 1_000, burst: 1_000 }, backgroundGapMs: 0 }, backgroundGapMs: 0, listPollMs: 250 }
+
 /** A name that is a valid live group slug (Q7) and unique enough for a shared external server. */
 export function uniqueSlug(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`

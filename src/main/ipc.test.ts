@@ -36,9 +36,12 @@ function invoke(event: { sender: unknown; senderFrame: unknown }, name: unknown,
 let cleanup: Array<() => unknown> = []
 beforeEach(() => resetFakeElectron())
 afterEach(async () => {
+  vi.useRealTimers()
   for (const c of cleanup) await c()
   cleanup = []
 })
+/** The batcher's timer on fake time: "nothing more was sent" is proven by moving past it, not by sleeping. */
+const fakeTime = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
 
 describe('registerRequests (DESIGN §3)', () => {
   function setup() {
@@ -151,13 +154,14 @@ function msg(i: number, chatId = 'group:g'): Message {
 
 describe('forwardEvents (DESIGN §2)', () => {
   it('turns 10 000 messages.added into a handful of IPC sends, losing none', async () => {
+    fakeTime()
     const src = eventSource()
     const win = appWindow()
     cleanup.push(forwardEvents(src, () => win as never))
     for (let i = 0; i < 10_000; i++) src.emit('messages.added', { chatId: 'group:g', messages: [msg(i)] })
     src.emit('connection.changed', { status: 'online' })
-    await vi.waitFor(() => expect(win.webContents.sent.length).toBeGreaterThan(0), { timeout: 2000 })
-    await new Promise((r) => setTimeout(r, 50))
+    expect(win.webContents.sent).toEqual([]) // batched: nothing before the frame's timer
+    await vi.advanceTimersByTimeAsync(100) // several frames: everything due has been sent
     const sends = win.webContents.sent
     expect(sends.length).toBeLessThanOrEqual(5)
     expect(sends.every(([channel]) => channel === 'cht:events')).toBe(true)
@@ -187,6 +191,7 @@ describe('forwardEvents (DESIGN §2)', () => {
   })
 
   it('notices that come while the page is loading (start-up, after a crash) reach it once it has loaded', async () => {
+    fakeTime()
     const src = eventSource()
     const win = appWindow()
     win.webContents.loading = true
@@ -195,13 +200,13 @@ describe('forwardEvents (DESIGN §2)', () => {
     src.emit('notice', { code: 'state.reset', detail: 'settings.mutedChats' })
     src.emit('notice', { code: 'state.reset', detail: 'settings.mutedChats' })
     src.emit('chats.changed', [])
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.advanceTimersByTimeAsync(30)
     expect(win.webContents.sent).toEqual([])
     win.webContents.finishLoad()
     events.pageLoaded()
     await vi.waitFor(() => expect(win.webContents.sent).toEqual([['cht:events', [['notice', { code: 'state.reset', detail: 'settings.mutedChats' }]]]]))
     events.pageLoaded() // once only
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.advanceTimersByTimeAsync(30)
     expect(win.webContents.sent).toHaveLength(1)
   })
 
@@ -217,15 +222,16 @@ describe('forwardEvents (DESIGN §2)', () => {
   })
 
   it('sends nothing while there is no live window', async () => {
+    fakeTime()
     const src = eventSource()
     let win: BrowserWindow | null = null
     cleanup.push(forwardEvents(src, () => win as never, 5))
     src.emit('notice', { code: 'network' })
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.advanceTimersByTimeAsync(30)
     win = appWindow()
     win.close()
     src.emit('notice', { code: 'network' })
-    await new Promise((r) => setTimeout(r, 30))
+    await vi.advanceTimersByTimeAsync(30)
     expect(win.webContents.sent).toEqual([])
     // A fresh window gets what comes next.
     win = appWindow()
@@ -237,6 +243,7 @@ describe('forwardEvents (DESIGN §2)', () => {
     const src = eventSource()
     const { real } = countedClient()
     const win = appWindow()
+    fakeTime()
     const dispose = bindIpc({ handle: real.handle, onEvent: src.onEvent }, () => win as never)
     expect(ipcMain.handlers.has('cht:request')).toBe(true)
     src.emit('notice', { code: 'network' })
@@ -244,9 +251,10 @@ describe('forwardEvents (DESIGN §2)', () => {
     // Disposing flushes what was pending, then nothing more arrives.
     expect(win.webContents.sent).toHaveLength(1)
     src.emit('notice', { code: 'timeout' })
-    await new Promise((r) => setTimeout(r, 40))
+    await vi.advanceTimersByTimeAsync(40)
     expect(win.webContents.sent).toHaveLength(1)
     expect(ipcMain.handlers.size).toBe(0)
+    vi.useRealTimers()
     await real.close()
   })
 })

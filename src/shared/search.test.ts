@@ -144,3 +144,39 @@ describe('search terms, ranges and snippets (the message index)', () => {
     expect(splitByRanges('abc', [])).toEqual([{ text: 'abc', match: false }])
   })
 })
+// Names and titles as they are stored and typed: Persian, Arabic variants, Latin in both cases, digits of three
+// scripts, spaces, and the characters search must not see (ZWNJ, ZWJ, tatweel, harakat).
+const IGNORED = ['\u200c', '\u200d', '\u200b', '\u0640', '\u064b', '\u064e', '\u0650', '\u0651', '\u0652', '\u0670']
+const letter = fc.constantFrom(...'ابپتجچخدرزسشعفقکگلمنوهیيكىةۀأإآؤئ', ...'aBcDeZ', ...'07۰۷٠٧', ' ')
+const text = fc.string({ unit: letter, maxLength: 40 })
+
+describe('normalizeForSearch: properties', () => {
+  it('is idempotent: normalized text normalizes to itself', () => {
+    fc.assert(fc.property(fc.oneof(text, fc.string({ unit: 'grapheme', maxLength: 40 })), (t) => {
+      const n = normalizeForSearch(t)
+      expect(normalizeForSearch(n)).toBe(n)
+    }), { numRuns: 500 })
+  })
+
+  it('does not see ZWNJ, tatweel or harakat, wherever they are typed', () => {
+    fc.assert(fc.property(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...IGNORED)), { maxLength: 6 }), (t, inserts) => {
+      let noisy = t
+      for (const [at, ch] of inserts) {
+        const i = at % (noisy.length + 1)
+        noisy = noisy.slice(0, i) + ch + noisy.slice(i)
+      }
+      expect(normalizeForSearch(noisy)).toBe(normalizeForSearch(t))
+    }), { numRuns: 500 })
+  })
+
+  it('every word of a title, typed on either keyboard or in either case, finds it', () => {
+    const arabicKeyboard = (w: string) => w.replace(/ی/g, 'ي').replace(/ک/g, 'ك').replace(/ه/g, 'ة')
+    fc.assert(fc.property(text, fc.nat(), (t, pick) => {
+      const words = normalizeForSearch(t).split(' ').filter(Boolean)
+      if (!words.length) return
+      const w = words[pick % words.length]
+      expect(matchesSearch(t, w)).toBe(true)
+      expect(matchesSearch(t, arabicKeyboard(w).toUpperCase())).toBe(true)
+    }), { numRuns: 500 })
+  })
+})

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isValidSlug, suggestSlug, SUGGESTED_MAX } from './slug'
 
@@ -64,5 +65,40 @@ describe('isValidSlug', () => {
     expect(isValidSlug('team-1')).toBe(false)
     expect(isValidSlug('تیم')).toBe(false)
     expect(isValidSlug('team one')).toBe(false)
+  })
+})
+
+// Titles as people type them: Persian and Latin letters, both keyboards' variants, digits of three scripts, spaces,
+// dashes, ZWNJ, marks and emoji — and anything at all.
+const titleChar = fc.constantFrom(
+  ...'ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیآأإؤئۀةيكى', ...'abcXYZé', ...'0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩',
+  ' ', '-', '_', '\u200c', '\u064e', '\u0654', '—', '!', '🙂', '中',
+)
+const title = fc.oneof(fc.string({ unit: titleChar, maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 80 }))
+/** The same title typed on the other keyboard: Arabic yeh/kaf/teh marbuta and Arabic-Indic digits. */
+const otherKeyboard = (t: string) => t.replace(/ی/g, 'ي').replace(/ک/g, 'ك').replace(/[۰-۹]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0x06f0 + 0x0660))
+
+describe('suggestSlug: properties (PROTOCOL Q7)', () => {
+  it('whatever the title: no suggestion, or a valid slug of at most 40 without edge or double underscores', () => {
+    fc.assert(fc.property(title, (t) => {
+      const s = suggestSlug(t)
+      if (s === '') return
+      expect(isValidSlug(s)).toBe(true)
+      expect(s.length).toBeLessThanOrEqual(SUGGESTED_MAX)
+      expect(s).not.toMatch(/^_|_$|__/)
+    }), { numRuns: 500 })
+  })
+
+  it('a suggestion suggests itself (what the person sees in the field is what gets created)', () => {
+    fc.assert(fc.property(title, (t) => {
+      const s = suggestSlug(t)
+      expect(suggestSlug(s)).toBe(s)
+    }), { numRuns: 500 })
+  })
+
+  it('the Persian and the Arabic keyboard give the same suggestion', () => {
+    fc.assert(fc.property(title, (t) => {
+      expect(suggestSlug(otherKeyboard(t))).toBe(suggestSlug(t))
+    }), { numRuns: 500 })
   })
 })

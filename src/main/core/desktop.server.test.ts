@@ -1,27 +1,32 @@
 // Issue 5 against the reference server (or CHT_TEST_SERVER): notifications, mute, attention, and wake after sleep.
-// Real sockets, real database, production throttle; nothing of ours is mocked.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+// Real sockets, real database; nothing of ours is mocked. Not about the REST budget: no throttle, clients unpaced.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
 import { addMember } from '../../../testkit/groups'
 import type { Events } from '../../shared/contract'
 import { memoryPorts } from './index'
-import type { OnlineHints } from './ports'
-import { eventsOf, fastSockets, listed, sharedGroup, signedIn, until, type ClientTuning, type Harness } from './testing/harness'
+import type { OnlineHints, Ports } from './ports'
+import { drive, manualClock } from './testing/clock'
+import { eventsOf, fastSockets, recorded, sharedGroup, signedIn, unpaced, until, type Harness, type Recorded } from './testing/harness'
 
 interface Woken extends Harness {
   wake(): void
 }
 
-async function signIn(ts: TestServer, user: TestUser, socket: ClientTuning['socket'] = fastSockets, listPollMs = 3_000): Promise<Woken> {
-  // The OnlineHints port, as platform/online.ts implements it for powerMonitor resume/unlock and network back.
-  const wakeListeners = new Set<() => void>()
-  const online: OnlineHints = { onWake: (l) => (wakeListeners.add(l), () => wakeListeners.delete(l)) }
-  const h = await signedIn(ts.origin, user.token, { ports: { ...memoryPorts(), online }, socket, listPollMs })
-  return { ...h, wake: () => wakeListeners.forEach((l) => l()) }
+/** The OnlineHints port, as platform/online.ts implements it for powerMonitor resume/unlock and network back. */
+function onlineHints(): { online: OnlineHints; wake(): void } {
+  const listeners = new Set<() => void>()
+  return { online: { onWake: (l) => (listeners.add(l), () => listeners.delete(l)) }, wake: () => listeners.forEach((l) => l()) }
+}
+
+async function signIn(ts: TestServer, user: TestUser): Promise<Woken> {
+  const hints = onlineHints()
+  const h = await signedIn(ts.origin, user.token, { ports: { ...memoryPorts(), online: hints.online }, socket: fastSockets, client: unpaced })
+  return { ...h, wake: hints.wake }
 }
 
 const notifications = (h: Harness): Array<Events['notification']> => eventsOf(h, 'notification')
-const texts = (h: Harness, chatId: string) => h.client.engine!.messagesOf(chatId).map((m) => m.text)
+const texts = (h: Recorded, chatId: string) => h.client.engine!.messagesOf(chatId).map((m) => m.text)
 
 let ts: TestServer
 let alice: Woken
@@ -30,7 +35,7 @@ let users: TestUser[]
 let groupId: string
 
 beforeAll(async () => {
-  ts = await startTestServer()
+  ts = await startTestServer({ throttle: false })
   users = ts.users(3)
   alice = await signIn(ts, users[0])
   bob = await signIn(ts, users[1])
@@ -39,6 +44,11 @@ beforeAll(async () => {
   await bob.client.request('chats.open', { chatId: groupId })
   await alice.client.request('messages.send', { chatId: groupId, text: 'warm-up' })
   await until(() => texts(bob, groupId).includes('warm-up'))
+  // Bob found the group through a poll, so his read mark is that poll's *estimate* of the server's time, which runs
+  // up to half a second ahead (Date headers carry whole seconds): a message stamped before it counts as read. The
+  // tests start once the server's clock (this process's) has passed it.
+  const readMark = () => bob.client.session!.store.chats().find((c) => c.chat.id === groupId)?.readAt ?? 0
+  if (ts.ref) await until(() => Date.now() > readMark(), 5_000, "the server's clock past bob's read mark")
 }, 60_000)
 
 afterAll(async () => {
@@ -63,13 +73,17 @@ describe('notifications (issue 5)', () => {
 
     await alice.client.request('messages.send', { chatId: groupId, text: 'while muted' })
     await until(() => texts(bob, groupId).includes('while muted'))
-    await new Promise((r) => setTimeout(r, 2_000)) // past the coalescing window
-    expect(notifications(bob).some((p) => p.body.includes('while muted'))).toBe(false)
     // The unread count still rises for a muted chat.
     expect((await bob.client.request('chats.list', undefined)).find((c) => c.id === groupId)!.unread).toBeGreaterThan(0)
 
+    // Unmuted, the next message notifies — counting only itself: the muted one was never counted, and nothing of it
+    // was held back for later (a held-back notification would carry it, and would come first).
     await bob.client.request('chats.setMuted', { chatId: groupId, muted: false })
     expect((await bob.client.request('chats.list', undefined)).find((c) => c.id === groupId)?.muted).toBe(false)
+    await alice.client.request('messages.send', { chatId: groupId, text: 'after unmuting' })
+    const next = await bob.waitFor('notification', (p) => p.chatId === groupId && p.body.endsWith('after unmuting'))
+    expect(next.count).toBe(1)
+    expect(notifications(bob).some((p) => p.body.includes('while muted'))).toBe(false)
   })
 
   it('an unfocused window is not reading the open chat: unread rises, it notifies; focus marks it read', async () => {
@@ -84,45 +98,61 @@ describe('notifications (issue 5)', () => {
     const before = notifications(bob).length
     await alice.client.request('messages.send', { chatId: groupId, text: 'seen live' })
     await until(() => texts(bob, groupId).includes('seen live'))
-    await new Promise((r) => setTimeout(r, 300))
-    expect(notifications(bob)).toHaveLength(before)
     expect((await bob.client.request('chats.list', undefined)).find((c) => c.id === groupId)!.unread).toBe(0)
+    // Proof that nothing was held back for it either: once bob looks away, the next message notifies first,
+    // counting only itself.
+    await bob.client.request('chats.blur', undefined)
+    await alice.client.request('messages.send', { chatId: groupId, text: 'after looking away' })
+    const next = await bob.waitFor('notification', (p) => p.chatId === groupId && p.body.endsWith('after looking away'))
+    expect(next.count).toBe(1)
+    expect(notifications(bob).slice(before).map((n) => n.body)).toEqual([next.body])
   })
 })
 
 describe('sleep and network (DESIGN §7)', () => {
   it('wake → sockets reconnect at once → history re-read: a message sent while asleep appears', async () => {
-    // Backoff pinned to its cap (one minute): only wake() can bring Carol back within the test's time.
-    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999)
+    // Carol's time is fake, so the test can show that nothing but wake() brings her back, however long she waits.
+    // Her reconnect backoff is pinned to its cap (one minute) and she has no list poll.
+    const clock = manualClock(Date.now())
+    const hints = onlineHints()
+    const ports: Ports = { ...memoryPorts(), online: hints.online, clock }
+    const socket = { backoff: { firstMs: 60_000, maxMs: 60_000 }, stableMs: 200, random: () => 0.999 }
+    const carol: Recorded = recorded(ts.origin, { ports, socket, listPollMs: 600_000, client: unpaced })
+    const idle = () => !carol.client.engine?.busy()
+    const driveUntil = (done: () => boolean, what: string) => drive(clock, { idle, done, what, stepMs: 50 })
+    const driven = async <T>(p: Promise<T>, what: string): Promise<T> => {
+      let settled = false
+      void p.finally(() => (settled = true)).catch(() => undefined)
+      await driveUntil(() => settled, what)
+      return p
+    }
     try {
-      // No list poll either: while "asleep" nothing but wake() may reach the server.
-      const carol = await signIn(ts, users[2], { backoff: { firstMs: 60_000, maxMs: 60_000 }, stableMs: 200 }, 600_000)
-      await new Promise((r) => setTimeout(r, 1_000)) // let the sign-in reads through the REST bucket
-      await addMember(ts.origin, alice.token, groupId.slice('group:'.length), carol.me.id) // R4, 200 checked
+      const me = (await driven(carol.client.request('session.signIn', { serverOrigin: ts.origin, token: users[2].token }), 'sign-in')).user
+      await addMember(ts.origin, alice.token, groupId.slice('group:'.length), me.id) // R4, 200 checked
       carol.client.wake() // stands in for the list poll: R3 now shows the group
-      await until(() => listed(carol, groupId))
-      await carol.client.request('chats.open', { chatId: groupId })
-      await until(() => carol.client.engine!.connectionState().status === 'online')
-      // Past stableMs (the next retry waits the full minute) and past the re-read that follows the first open,
-      // paced by the REST bucket (2/s).
-      await new Promise((r) => setTimeout(r, 3_000))
+      await driveUntil(() => carol.client.engine!.list().some((c) => c.id === groupId), 'carol lists the group')
+      await driven(carol.client.request('chats.open', { chatId: groupId }), 'open')
+      await driveUntil(() => carol.client.engine!.connectionState().status === 'online' && carol.client.engine!.quiet(), 'online')
+      await clock.advance(1_000) // past stableMs: the next retry waits the full minute
 
       ts.ref ? ts.ref.dropSockets() : carol.client.engine!.restartSockets() // "the laptop slept"
-      await until(() => carol.client.engine!.connectionState().status === 'offline')
+      await driveUntil(() => carol.client.engine!.connectionState().status === 'offline', 'offline')
       await alice.client.request('messages.send', { chatId: groupId, text: 'sent while carol slept' })
       await until(() => texts(alice, groupId).includes('sent while carol slept') &&
         alice.client.engine!.messagesOf(groupId).every((m) => m.status === 'sent'))
-      await new Promise((r) => setTimeout(r, 500))
+      // Half a minute of her time goes by: still offline, nothing new (the backoff's retry is ~30 s away yet).
+      const asleep = clock.monotonic()
+      await driveUntil(() => clock.monotonic() - asleep >= 30_000, 'asleep')
+      expect(carol.client.engine!.connectionState().status).toBe('offline')
       expect(texts(carol, groupId)).not.toContain('sent while carol slept')
 
-      const woke = Date.now()
-      carol.wake() // powerMonitor 'resume' → OnlineHints → client.wake()
-      await until(() => texts(carol, groupId).includes('sent while carol slept'), 10_000)
-      expect(Date.now() - woke).toBeLessThan(10_000)
+      const woke = clock.monotonic()
+      hints.wake() // powerMonitor 'resume' → OnlineHints → client.wake()
+      await driveUntil(() => texts(carol, groupId).includes('sent while carol slept'), 'the missed message')
+      expect(clock.monotonic() - woke).toBeLessThan(10_000) // at once: long before the backoff's own retry
       expect(carol.client.engine!.connectionState().status).toBe('online')
-      await carol.client.close()
     } finally {
-      random.mockRestore()
+      await carol.client.close()
     }
   })
 })

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Staging, displayFileName } from './files'
 import { systemClock } from './ports'
 import { MediaDiskCache } from './media'
@@ -92,8 +92,7 @@ describe('Staging', () => {
     now += 61_000
     s.sweep()
     expect(() => s.peek([f.id])).toThrow()
-    await new Promise((r) => setTimeout(r, 50))
-    expect(existsSync(e.path)).toBe(false)
+    await vi.waitFor(() => expect(existsSync(e.path)).toBe(false)) // removed in the background
   })
 
   it('take() hands entries over once', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { externalServer, startTestServer, type TestServer } from '../../../testkit/server'
 import { memoryPorts } from './index'
 import { ssoOriginOf } from './media'
-import { signedIn, until, type Harness } from './testing/harness'
+import { signedIn, unpaced, until, type Harness } from './testing/harness'
 
 interface Listener {
   origin: string
@@ -35,14 +35,14 @@ describe.runIf(!externalServer)('avatars and media come only from the server and
   const avatarOf = async (h: Harness, name: string) => (await h.client.request('users.list', undefined)).find((u) => u.name === name)?.avatarUrl
 
   beforeAll(async () => {
-    ts = await startTestServer()
+    ts = await startTestServer({ throttle: false }) // not about the REST budget: no throttle, clients unpaced
     sso = await countingHttpsHost()
     tracker = await countingHttpsHost()
     // Alice's own avatar is on the organisation's SSO; Mallory put a tracking pixel in hers.
     const a = ts.ref!.createUser({ firstNameFa: 'آلیس', lastNameFa: 'امینی', avatarUrl: `${sso.origin}/media/alice.png` })
     const m = ts.ref!.createUser({ firstNameFa: 'مالوری', lastNameFa: 'ردیاب', avatarUrl: `${tracker.origin}/pixel.png?who=alice` })
-    alice = await signedIn(ts.origin, a.token, { ports: memoryPorts() })
-    mallory = await signedIn(ts.origin, m.token, { ports: memoryPorts() })
+    alice = await signedIn(ts.origin, a.token, { ports: memoryPorts(), client: unpaced })
+    mallory = await signedIn(ts.origin, m.token, { ports: memoryPorts(), client: unpaced })
     await until(async () => (await avatarOf(alice, 'مالوری ردیاب')) !== undefined, 20_000, 'directory with avatars')
   }, 60_000)
 

@@ -5,11 +5,11 @@ import { startTestServer, type TestServer } from '../../../testkit/server'
 import type { Chat, Message } from '../../shared/model'
 import { memoryPorts } from './index'
 import { drive, manualClock } from './testing/clock'
-import { eventsOf, recorded, signedIn, until, type Recorded } from './testing/harness'
+import { eventsOf, recorded, signedIn, unpaced, until, type ClientTuning, type Recorded } from './testing/harness'
 
 let ts: TestServer
 beforeAll(async () => {
-  ts = await startTestServer({ throttle: false })
+  ts = await startTestServer({ throttle: false }) // not about the REST budget: no throttle, and clients unpaced
 })
 afterAll(async () => {
   await ts?.close()
@@ -20,6 +20,7 @@ const texts = (ms: readonly Message[]) => ms.map((m) => m.text)
 const textsIn = (h: Recorded, chatId: string) => (h.client.engine?.chatView(chatId) ? texts(h.client.engine.messagesOf(chatId)) : [])
 const directs = async (h: Recorded): Promise<Chat[]> => (await h.client.request('chats.list', undefined)).filter((c) => c.kind === 'direct')
 const raw = (path: string, token: string) => fetch(`${ts.origin}/cht/${path}`, { headers: { Authorization: token } })
+const fast: ClientTuning = { client: unpaced }
 
 describe('issue 11: defects seen against production', () => {
   it('defect 1 — an interrupted first sign-in (R1 done, R7 never) no longer locks the user out (§1.2)', async () => {
@@ -27,7 +28,7 @@ describe('issue 11: defects seen against production', () => {
     expect((await raw('save-user-data/', u.token)).status).toBe(200)
     // The connection dropped before R7: from now on every R1 answers 500 until R7 has run once.
     expect((await raw('save-user-data/', u.token)).status).toBe(500)
-    const h = await signedIn(ts.origin, u.token)
+    const h = await signedIn(ts.origin, u.token, fast)
     expect(h.me.name).toBe(u.name)
     expect((await raw('save-user-data/', u.token)).status).toBe(200)
     await h.client.close()
@@ -36,8 +37,8 @@ describe('issue 11: defects seen against production', () => {
   it('defect 2 — both start the chat at once and both write: one chat per person, nothing lost, no phantom after a restart (Q6)', async () => {
     const [a, b] = ts.users(2)
     const alicePorts = memoryPorts()
-    const alice = await signedIn(ts.origin, a.token, { ports: alicePorts })
-    const bob = await signedIn(ts.origin, b.token)
+    const alice = await signedIn(ts.origin, a.token, { ports: alicePorts, ...fast })
+    const bob = await signedIn(ts.origin, b.token, fast)
     // Both open the chat before either room exists: R8 gives each a different name (Q6).
     const [ca, cb] = await Promise.all([
       alice.client.request('direct.start', { userId: bob.me.id }),
@@ -63,7 +64,7 @@ describe('issue 11: defects seen against production', () => {
     await until(() => texts(alice.client.engine!.messagesOf(ca.id)).includes('after the race'), 20_000, 'live after the race')
     // Restart Alice's app: still one chat, every message once.
     await alice.client.close()
-    const again = recorded(ts.origin, { ports: alicePorts })
+    const again = recorded(ts.origin, { ports: alicePorts, ...fast })
     await again.client.start()
     await until(() => !!again.client.engine?.started && again.client.engine.busy() === false, 20_000, 'restarted')
     await until(async () => texts(again.client.engine!.messagesOf(ca.id)).includes('after the race'), 20_000, 'history after restart')
@@ -76,15 +77,17 @@ describe('issue 11: defects seen against production', () => {
 
   it('defect 3 — idle clients make no history downloads and no socket reconnects between polls (R3 names people)', async () => {
     const [a, b] = ts.users(2)
-    // Polls every 300 ms (both lists each time), with a REST rate that keeps up with that (this server does not throttle).
-    const fast = { listPollMs: 300, client: { rest: { rate: { perSecond: 20, burst: 5 }, backgroundGapMs: 20 } } }
-    const alice = await signedIn(ts.origin, a.token, fast)
-    const bob = await signedIn(ts.origin, b.token, fast)
+    // Polls every 100 ms (both lists each time), unpaced (this server does not throttle).
+    const polling = { ...fast, listPollMs: 100 }
+    const alice = await signedIn(ts.origin, a.token, polling)
+    const bob = await signedIn(ts.origin, b.token, polling)
     const dm = await alice.client.request('direct.start', { userId: bob.me.id })
     await alice.client.request('messages.send', { chatId: dm.id, text: 'hello' })
     const bobChat = `direct:${alice.me.id}`
     await until(() => textsIn(bob, bobChat).includes('hello'), 20_000, 'bob has it')
-    await until(() => alice.client.engine!.quiet() && bob.client.engine!.quiet(), 20_000, 'settled')
+    // Settled: nothing on the wire or queued, no handshake under way, every socket up.
+    const settled = (h: Recorded) => h.client.engine!.quiet() && !h.client.engine!.busy() && h.client.engine!.connectionState().status === 'online'
+    await until(() => settled(alice) && settled(bob), 20_000, 'settled')
     const before = ts.ref!.stats()
     // Wait (by events, not by the clock) until each client has polled R3 at least five more times.
     await until(() => (ts.ref!.stats().routes.R3 ?? 0) - (before.routes.R3 ?? 0) >= 2 * 2 * 5, 20_000, 'ten polls')
@@ -100,7 +103,7 @@ describe('issue 11: defects seen against production', () => {
   it('defect 4 — one person on two devices; after a server restart neither stays offline, and the loser says why', async () => {
     const clock = manualClock(Date.now())
     const [u, peer] = ts.users(2)
-    const other = await signedIn(ts.origin, peer.token)
+    const other = await signedIn(ts.origin, peer.token, fast)
     const socket = { backoff: { firstMs: 200, maxMs: 2_000 }, authBackoff: { firstMs: 5_000, maxMs: 20_000 }, stableMs: 500 }
     const a = recorded(ts.origin, { ports: { ...memoryPorts(), clock }, socket })
     const b = recorded(ts.origin, { ports: { ...memoryPorts(), clock }, socket })
@@ -135,8 +138,8 @@ describe('issue 11: defects seen against production', () => {
 
   it('defect 5 — a session that expires with two messages queued keeps them; signing in again delivers both once', async () => {
     const [u, peer] = ts.users(2)
-    const other = await signedIn(ts.origin, peer.token)
-    const h = await signedIn(ts.origin, u.token)
+    const other = await signedIn(ts.origin, peer.token, fast)
+    const h = await signedIn(ts.origin, u.token, fast)
     const dm = await h.client.request('direct.start', { userId: other.me.id })
     await h.client.request('messages.send', { chatId: dm.id, text: 'first' })
     await until(() => h.client.engine!.messagesOf(dm.id).every((m) => m.status === 'sent'), 20_000, 'first sent')

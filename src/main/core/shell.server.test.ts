@@ -9,16 +9,18 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, uniqueSlug, type TestServer } from '../../../testkit/server'
 import { createChatClient, memoryPorts, type Ports } from './index'
-import { recorded, sharedGroup, signedIn, until, type Harness } from './testing/harness'
+import { recorded, sharedGroup, signedIn, unpaced, until, type Harness } from './testing/harness'
 
 let ts: TestServer
 let alice: Harness
 let groupId: string
+/** Not about the REST budget: the server does not throttle and the clients do not pace themselves. */
+const fast = { client: unpaced }
 
 beforeAll(async () => {
-  ts = await startTestServer()
+  ts = await startTestServer({ throttle: false })
   const [a] = ts.users(1)
-  alice = await signedIn(ts.origin, a.token)
+  alice = await signedIn(ts.origin, a.token, fast)
   groupId = await sharedGroup(ts.origin, uniqueSlug('drafts'), alice)
 }, 60_000)
 
@@ -49,7 +51,7 @@ describe('drafts (issue 12 item 7)', () => {
     expect(opened.chat.draft).toBe('نیمه‌کاره — half written\nline 2')
 
     // The app restarts with the same stored state: the draft is still there.
-    const again = recorded(ts.origin, { ports: alice.ports })
+    const again = recorded(ts.origin, { ports: alice.ports, ...fast })
     await again.client.start()
     try {
       await until(async () => (await draftOf(again, groupId)) !== undefined, 15_000, 'draft after restart')
@@ -65,7 +67,7 @@ describe('drafts (issue 12 item 7)', () => {
 
   it('ride along on chats.changed; a sign-out keeps them unless the person deletes this computer\'s data', async () => {
     const [u] = ts.users(1)
-    const h = await signedIn(ts.origin, u.token)
+    const h = await signedIn(ts.origin, u.token, fast)
     try {
       const chatId = await sharedGroup(ts.origin, uniqueSlug('bye'), h)
       await h.client.request('drafts.set', { chatId, text: 'secret plans' })
@@ -98,7 +100,7 @@ describe('drafts (issue 12 item 7)', () => {
 
 describe('sign-in: insecure origins (issue 12 item 8)', () => {
   it('refuses http: to another machine unless the person accepted it', async () => {
-    const h = recorded(ts.origin, { ports: tempPorts() })
+    const h = recorded(ts.origin, { ports: tempPorts(), ...fast })
     const origin = 'http://0.0.0.0:1' // not loopback by name; nothing listens there
     const refused = await h.client.handle('session.signIn', { serverOrigin: origin, token: 'x' })
     expect(refused).toEqual({ ok: false, error: { code: 'origin.insecure', detail: '0.0.0.0:1' } })
@@ -113,7 +115,7 @@ describe('sign-in: insecure origins (issue 12 item 8)', () => {
 
   it('lets loopback http: through without asking (the local reference server)', async () => {
     const [u] = ts.users(1)
-    const h = recorded(ts.origin, { ports: tempPorts() })
+    const h = recorded(ts.origin, { ports: tempPorts(), ...fast })
     const r = await h.client.handle('session.signIn', { serverOrigin: ts.origin, token: u.token })
     expect(r.ok).toBe(true)
     await h.client.close()
@@ -160,7 +162,7 @@ describe('sign-in: Cancel (issue 12 item 8)', () => {
         signal?.addEventListener('abort', () => { sawAbort = true; reject(signal.reason) }, { once: true })
       }),
     }
-    const client = createChatClient({ serverOrigin: ts.origin, ports })
+    const client = createChatClient({ serverOrigin: ts.origin, ports, ...unpaced })
     const pending = client.handle('session.signInWeb', { serverOrigin: ts.origin })
     await until(() => opened === 1, 5_000, 'SSO page opened')
     await client.request('session.cancelSignIn', undefined)
@@ -177,7 +179,7 @@ describe('sign-in: Cancel (issue 12 item 8)', () => {
       // The first opening never settles and ignores Cancel; the second one "signs in" at once.
       login: () => (++calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve(u.token)),
     }
-    const client = createChatClient({ serverOrigin: ts.origin, ports })
+    const client = createChatClient({ serverOrigin: ts.origin, ports, ...unpaced })
     const first = client.handle('session.signInWeb', { serverOrigin: ts.origin })
     await until(() => calls === 1, 5_000, 'SSO page opened')
     await client.request('session.cancelSignIn', undefined)

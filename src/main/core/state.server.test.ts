@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../../testkit/server'
 import { memoryPorts } from './index'
-import { eventsOf, recorded } from './testing/harness'
+import { eventsOf, recorded, unpaced } from './testing/harness'
 
 let ts: TestServer
 beforeAll(async () => {
-  ts = await startTestServer()
+  ts = await startTestServer({ throttle: false }) // not about the REST budget: no throttle, the client unpaced
 }, 60_000)
 afterAll(async () => {
   await ts?.close()
@@ -16,7 +16,7 @@ describe('stored settings (issue 13)', () => {
   it('settings.mutedChats: null breaks every chats.list — now it falls back to [] and is reported once', async () => {
     const ports = memoryPorts()
     ports.store.set('settings', { locale: 'en', mutedChats: null, zoomLevel: 'huge' })
-    const h = recorded(ts.origin, { ports })
+    const h = recorded(ts.origin, { ports, client: unpaced })
     await h.client.start()
     expect(eventsOf(h, 'notice')).toEqual([{ code: 'state.reset', detail: expect.stringContaining('settings.mutedChats') }])
     const [u] = ts.users(1)

@@ -1,4 +1,4 @@
-// Issue 4 against the reference server (production throttle on): files through the outbox, streamed (W1/W2, §3),
+// Issue 4 against the reference server (no throttle, clients unpaced): files through the outbox, streamed (W1/W2, §3),
 // settled on the echo (Q9) with own names kept (Q5b) and others attributed from R5/R9 (Q8); cancel, retry,
 // refusals. Nothing of ours is mocked.
 import { randomBytes } from 'node:crypto'
@@ -12,7 +12,7 @@ import { memoryPorts } from './ports'
 import { createOpenFlow, createSaveFlow } from '../files'
 import type { Message } from '../../shared/model'
 import { transferCounters } from './transfers'
-import { eventsOf, listed, sharedGroup, signedIn, storedFiles, until, type Harness } from './testing/harness'
+import { eventsOf, listed, sharedGroup, signedIn, storedFiles, unpaced, until, type Harness } from './testing/harness'
 
 let ts: TestServer
 let users: TestUser[]
@@ -41,10 +41,10 @@ const msg = (h: Harness, chatId: string, key: string): Message | undefined =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cht-files-'))
-  ts = await startTestServer()
+  ts = await startTestServer({ throttle: false })
   users = ts.users(2)
-  alice = await signedIn(ts.origin, users[0].token, { settings: { maxFileBytes: MAX } })
-  bob = await signedIn(ts.origin, users[1].token, { settings: { maxFileBytes: MAX } })
+  alice = await signedIn(ts.origin, users[0].token, { settings: { maxFileBytes: MAX }, client: unpaced })
+  bob = await signedIn(ts.origin, users[1].token, { settings: { maxFileBytes: MAX }, client: unpaced })
   slug = uniqueSlug('files')
   groupId = await sharedGroup(ts.origin, slug, alice, bob)
   await alice.client.request('chats.open', { chatId: groupId })
@@ -117,6 +117,10 @@ describe('sending files in a group (W1)', () => {
       const t = msg(alice, groupId, keys[0])?.transfer
       return !!t && t.sent > 0 && t.sent < t.total
     }, 20_000, 'transfer under way')
+    // The server's end of the socket carrying it (the reference server's own list of sockets).
+    const serverSockets = ts.ref ? serverContext(ts.ref).sockets : new Set<never>()
+    const carrying = [...serverSockets].filter((s) => s.user.id === alice.me.id && s.room === slug)
+    if (ts.ref) expect(carrying).not.toEqual([])
     await alice.client.request('files.cancel', { chatId: groupId, key: keys[0] })
     expect(msg(alice, groupId, keys[0])).toBeUndefined()
     expect(eventsOf(alice, 'messages.removed').some((e) => e.keys.includes(keys[0]))).toBe(true)
@@ -124,7 +128,8 @@ describe('sending files in a group (W1)', () => {
     // The socket was cut (the server discards the partial message) and comes back; chat goes on.
     const { key } = await alice.client.request('messages.send', { chatId: groupId, text: 'after the cancel' })
     await until(() => msg(alice, groupId, key)?.status === 'sent', 20_000, 'text after cancel')
-    await new Promise((r) => setTimeout(r, 500))
+    // Once the server has closed that socket, the partial message can never complete: nothing was stored.
+    await until(() => carrying.every((s) => !serverSockets.has(s)), 10_000, 'the cut socket closed at the server')
     expect(await storedFiles(ts.origin, users[0].token, slug)).toHaveLength(before)
   })
 
@@ -162,7 +167,7 @@ describe('receiving (issue 4)', () => {
     expect(Buffer.from(first.bytes).equals(bytes)).toBe(true)
     // The server loses the file; a new client (empty memory cache) on the same cache folder still has it.
     if (ts.ref) rmSync(join(serverContext(ts.ref).mediaDir, new URL(url).pathname.slice('/cht/media/'.length)))
-    const fresh = await signedIn(ts.origin, users[0].token, { ports: { ...memoryPorts(), cacheDir: alice.ports.cacheDir } })
+    const fresh = await signedIn(ts.origin, users[0].token, { ports: { ...memoryPorts(), cacheDir: alice.ports.cacheDir }, client: unpaced })
     try {
       const again = await fresh.client.request('media.get', { url })
       expect(Buffer.from(again.bytes).equals(bytes)).toBe(true)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { externalServer, startTestServer, type TestServer } from '../../../testkit/server'
 import { memoryPorts, type Ports } from '../core'
-import { recorded, signedIn, until, type Harness } from '../core/testing/harness'
+import { recorded, signedIn, unpaced, until, type Harness } from '../core/testing/harness'
 import { createLog } from '../log'
 import { STATE_SCHEMAS } from '../state'
 import { createKeyValueStore } from './store'
@@ -16,9 +16,9 @@ vi.mock('electron', () => import('../testing/fake-electron'))
 let ts: TestServer
 let bob: Harness
 beforeAll(async () => {
-  ts = await startTestServer()
+  ts = await startTestServer({ throttle: false }) // not about the REST budget: no throttle, no pacing
   const [b] = ts.users(1)
-  bob = await signedIn(ts.origin, b.token, { listPollMs: 1_000 })
+  bob = await signedIn(ts.origin, b.token, { client: unpaced })
 }, 60_000)
 afterAll(async () => {
   await bob?.client.close()
@@ -48,7 +48,7 @@ describe.runIf(!externalServer)('a damaged state file (issue 13)', () => {
       const [a] = ts.users(1)
       const log = createLog({ dir: join(dir, 'logs') })
       const ports: Ports = { ...memoryPorts(), store: createKeyValueStore({ dir, schemas: STATE_SCHEMAS, log }) }
-      const alice = await signedIn(ts.origin, a.token, { ports })
+      const alice = await signedIn(ts.origin, a.token, { ports, client: unpaced })
       const bobId = bob.me.id
       const chat = await alice.client.request('direct.start', { userId: bobId })
       // The session ends at the SSO and every socket drops: nothing Alice types now can reach the server.
@@ -64,7 +64,7 @@ describe.runIf(!externalServer)('a damaged state file (issue 13)', () => {
       // The app starts again with the damaged file: still signed in, the 5 messages still waiting.
       const store = createKeyValueStore({ dir, schemas: STATE_SCHEMAS, log })
       expect(store.problems.map((p) => p.kind)).toEqual(['damaged'])
-      const again = recorded(ts.origin, { ports: { ...ports, store }, listPollMs: 1_000 })
+      const again = recorded(ts.origin, { ports: { ...ports, store }, client: unpaced })
       await again.client.start()
       expect((await again.client.request('session.get', undefined))?.user.id).toBe(alice.me.id)
       const shown = () => messagesOf(again, chat.id)

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -179,6 +179,9 @@ describe('state file (issue 13)', () => {
   it('property: random corruption of the state file never throws at start-up, and whatever was still readable is kept', async () => {
     signedInFile()
     const good = readFileSync(file())
+    const goodCopy = readFileSync(join(dir, 'cht-state.bak.json'))
+    // One "computer" for every run (its local database is made once): what varies is the state file alone.
+    const base = memoryPorts()
     const corruption = fc.oneof(
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ maxLength: 64 }) }),
@@ -189,8 +192,10 @@ describe('state file (issue 13)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(corruption, { minLength: 1, maxLength: 3 }), async (damages) => {
         runs++
+        // The files a signed-in app leaves (written once above, through the store), then damaged.
         rmSync(dir, { recursive: true, force: true })
-        signedInFile()
+        mkdirSync(dir)
+        writeFileSync(join(dir, 'cht-state.bak.json'), goodCopy)
         let bytes = Buffer.from(good)
         for (const d of damages) {
           if (d.kind === 'truncate') bytes = bytes.subarray(0, d.at % (bytes.length + 1))
@@ -218,7 +223,7 @@ describe('state file (issue 13)', () => {
         }
 
         const store = open()
-        const ports = { ...memoryPorts(), store }
+        const ports = { ...base, store }
         const client = createChatClient({ ports, startJitterMs: 0 })
         try {
           const s = await client.request('settings.get', undefined)

@@ -9,7 +9,10 @@ import { ATTENTION_DEBOUNCE_MS } from './composables/useAttention'
 useFakeLayout()
 
 // Registered before useAppMount's: hooks run last-registered first, so the app is unmounted before mocks go.
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
 const mountApp = useAppMount()
 
 async function start() {
@@ -194,7 +197,9 @@ describe('desktop integration', () => {
     vi.spyOn(document, 'hasFocus').mockImplementation(() => focused)
     vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility)
     const { bridge } = await start()
-    const wait = () => new Promise((r) => setTimeout(r, ATTENTION_DEBOUNCE_MS + 50))
+    // The debounce runs on fake time: each wait moves exactly past it, so "no report" is proven without sleeping.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const wait = () => vi.advanceTimersByTimeAsync(ATTENTION_DEBOUNCE_MS)
     expect(bridge.callsOf('app.attention')).toEqual([{ focused: true }])
 
     // A blur immediately followed by a focus (switching between own windows) is no change.
@@ -208,7 +213,9 @@ describe('desktop integration', () => {
     focused = false
     window.dispatchEvent(new Event('blur'))
     window.dispatchEvent(new Event('blur'))
-    await wait()
+    await vi.advanceTimersByTimeAsync(ATTENTION_DEBOUNCE_MS - 1)
+    expect(bridge.callsOf('app.attention')).toEqual([{ focused: true }]) // not before the debounce has passed
+    await vi.advanceTimersByTimeAsync(1)
     expect(bridge.callsOf('app.attention')).toEqual([{ focused: true }, { focused: false }])
 
     focused = true

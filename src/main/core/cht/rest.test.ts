@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RefServer } from '../../../../server'
 import { ChtError } from '../errors'
+import { drive, manualClock, type ManualClock } from '../testing/clock'
 import { createRest, type Rest } from './rest'
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<ChtError> {
@@ -66,21 +67,6 @@ describe('rest against the reference server (production throttle)', () => {
     const r3 = await rest.get<unknown[]>('api/groups/', { query: { type: 'PrivateGroup' } })
     expect(r3.body).toEqual([])
   })
-
-  it('60 simultaneous calls: no 429 and never more than `burst` per second at the server (1.5, Q12)', async () => {
-    await new Promise((r) => setTimeout(r, 1200)) // let the previous test's requests leave the server's window
-    server.resetStats()
-    const t0 = Date.now()
-    const results = await Promise.all(Array.from({ length: 60 }, () => rest.get<unknown[]>('api/groups/')))
-    expect(results.every((r) => r.status === 200 && Array.isArray(r.body) && r.body.length === 1)).toBe(true)
-    const stats = server.stats()
-    expect(stats.throttled).toBe(0)
-    expect(stats.restRequests).toBe(60)
-    expect(stats.maxPerWindow).toBeLessThanOrEqual(4)
-    expect(rest.pausedUntil()).toBe(0)
-    // 4 per ~1.1 s: the queue takes ≥ 14 windows, so it really waited (and did not simply get lucky).
-    expect(Date.now() - t0).toBeGreaterThan(13_000)
-  }, 40_000)
 
   it('maps a bad token to auth.invalid (1.1), and a missing token without a request', async () => {
     const bad = createRest({ origin: server.origin, getToken: () => 'not-a-token' })
@@ -146,13 +132,61 @@ describe('rest against the reference server (production throttle)', () => {
   })
 })
 
-describe('rest: a 429 pauses everything (Q12)', () => {
+describe('rest: the limiter against the production throttle, on one fake clock (1.5, Q12)', () => {
+  // The client's limiter and the server's 1 s window read the same fake clock: the seconds the server counts are
+  // the seconds the client waited, and no test waits for them in real time.
+  let clock: ManualClock
   let server: RefServer
   let dataDir: string
 
   beforeAll(async () => {
+    clock = manualClock(Date.now())
+    dataDir = mkdtempSync(join(tmpdir(), 'cht-rest-limit-'))
+    server = await startServer({ port: 0, dataDir, throttle: true, now: () => clock.now() })
+  })
+  afterAll(async () => {
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  /** Moves fake time along while `p` runs, one step at a time once nothing is on the wire. */
+  async function driven<T>(rest: Rest, p: Promise<T>): Promise<T> {
+    let settled = false
+    void p.finally(() => (settled = true)).catch(() => undefined)
+    await drive(clock, { idle: () => rest.stats().inflight === 0, done: () => settled, stepMs: 50, what: 'requests' })
+    return p
+  }
+
+  it('60 simultaneous calls: no 429 and never more than `burst` per second at the server (1.5, Q12)', async () => {
+    const { token } = server.createUser({ firstNameFa: 'علی', lastNameFa: 'رستمی' })
+    const rest = createRest({ origin: server.origin, getToken: () => token, clock })
+    await driven(rest, bootstrap(rest))
+    await driven(rest, rest.post('api/groups/create/', { group_name: 'restgroup', slug: 'restgroup', type: 'public' }))
+    await clock.advance(1_100) // the setup's requests leave the server's window
+    server.resetStats()
+    const t0 = clock.monotonic()
+    const results = await driven(rest, Promise.all(Array.from({ length: 60 }, () => rest.get<unknown[]>('api/groups/'))))
+    expect(results.every((r) => r.status === 200 && Array.isArray(r.body) && r.body.length === 1)).toBe(true)
+    const stats = server.stats()
+    expect(stats.throttled).toBe(0)
+    expect(stats.restRequests).toBe(60)
+    expect(stats.maxPerWindow).toBeLessThanOrEqual(3) // the default burst
+    expect(rest.pausedUntil()).toBe(0)
+    // The default bucket (2 per second after a burst of 3): the queue really waited 57 × 500 ms, not simply got lucky.
+    expect(clock.monotonic() - t0).toBeGreaterThanOrEqual(57 * 500)
+  })
+})
+
+describe('rest: a 429 pauses everything (Q12)', () => {
+  // The server's window and ban, and the client's pause, on one fake clock: a pause of 800 ms is 800 fake ms.
+  let clock: ManualClock
+  let server: RefServer
+  let dataDir: string
+
+  beforeAll(async () => {
+    clock = manualClock(Date.now())
     dataDir = mkdtempSync(join(tmpdir(), 'cht-rest-429-'))
-    server = await startServer({ port: 0, dataDir, throttle: { limit: 2, windowMs: 1000, banMs: 60_000 } })
+    server = await startServer({ port: 0, dataDir, throttle: { limit: 2, windowMs: 1000, banMs: 60_000 }, now: () => clock.now() })
   })
   afterAll(async () => {
     await server.close()
@@ -166,13 +200,14 @@ describe('rest: a 429 pauses everything (Q12)', () => {
     const rest = createRest({
       origin: server.origin,
       getToken: () => token,
+      clock,
       rate: { perSecond: 100, burst: 100 }, // deliberately dangerous, to trip the server once
       pause: { firstMs: 800, maxMs: 1500 },
       onPause: (until) => pauses.push(until),
       onResume: () => resumes++,
     })
     await bootstrap(rest) // 2 requests: exactly the server's limit
-    await new Promise((r) => setTimeout(r, 1100))
+    await clock.advance(1_100) // …which then leave its window
     const settled = await Promise.allSettled(Array.from({ length: 6 }, () => rest.get('api/groups/')))
     const failed = settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason as ChtError)
     expect(failed.length).toBeGreaterThanOrEqual(4)
@@ -186,15 +221,17 @@ describe('rest: a 429 pauses everything (Q12)', () => {
     await expectCode(rest.post('api/groups/create/', { group_name: 'x', slug: 'x', type: 'public' }), 'throttled')
     expect(server.stats()).toEqual(before)
 
-    // The pause ends by itself; the server is still banning → the next 429 doubles the pause (capped).
-    await new Promise((r) => setTimeout(r, 1000))
+    // The pause ends by itself after its 800 ms, not before; the server is still banning → the next 429 doubles
+    // the pause (capped at 1500 ms).
+    await clock.advance(799)
+    expect(resumes).toBe(0)
+    await clock.advance(1)
     expect(resumes).toBe(1)
     expect(rest.pausedUntil()).toBe(0)
-    const t = Date.now()
+    const t = clock.now()
     await expectCode(rest.get('api/groups/'), 'throttled')
     expect(pauses.length).toBe(2)
-    expect(pauses[1] - t).toBeGreaterThan(1300)
-    expect(pauses[1] - t).toBeLessThanOrEqual(1600)
+    expect(pauses[1] - t).toBe(1_500)
 
     // User action: resume now; once the ban is lifted calls succeed again.
     server.unban()
@@ -207,18 +244,19 @@ describe('rest: a 429 pauses everything (Q12)', () => {
 
   it('rejects requests still waiting in the queue when the pause starts', async () => {
     server.unban()
-    await new Promise((r) => setTimeout(r, 1100))
+    await clock.advance(1_100)
     const { token } = server.createUser({ firstNameFa: 'رضا', lastNameFa: 'نوری' })
-    const rest = createRest({ origin: server.origin, getToken: () => token, rate: { perSecond: 3, burst: 3 }, pause: { firstMs: 60_000, maxMs: 60_000 } })
+    const rest = createRest({ origin: server.origin, getToken: () => token, clock, rate: { perSecond: 3, burst: 3 }, pause: { firstMs: 60_000, maxMs: 60_000 } })
     await bootstrap(rest)
-    await new Promise((r) => setTimeout(r, 1100))
-    // 3 go at once (the 3rd trips the server's limit of 2), the rest wait in the queue and must be refused.
+    await clock.advance(1_100)
+    // 3 go at once (the 3rd trips the server's limit of 2), the rest wait in the queue — fake time stands still, so
+    // nothing but the 429 can end their wait — and must be refused.
     const settled = await Promise.allSettled(Array.from({ length: 8 }, () => rest.get('api/groups/')))
     const codes = settled.map((s) => (s.status === 'rejected' ? (s.reason as ChtError).code : 'ok'))
     expect(codes.filter((c) => c === 'ok').length).toBe(2)
     expect(codes.filter((c) => c === 'throttled').length).toBe(6)
     expect(server.stats().throttled).toBeGreaterThanOrEqual(1)
-    expect(rest.pausedUntil()).toBeGreaterThan(Date.now() + 50_000)
+    expect(rest.pausedUntil()).toBe(clock.now() + 60_000)
     rest.resumeNow()
     server.unban()
   })

@@ -32,11 +32,15 @@ async function member(server: RefServer, first: string): Promise<{ id: string; t
   return { ...u, rest }
 }
 
-/** An openSocket with recorders for everything it reports. */
+/**
+ * An openSocket with recorders for everything it reports. Its backoff jitter is pinned to the middle: a drawn 0 would
+ * retry within the same step of fake time, so "retrying" could come and go unseen (a 1-in-50 flake).
+ */
 function probe(opts: Partial<SocketOptions> & Pick<SocketOptions, 'url' | 'getToken'>) {
   const rec = { frames: [] as Record<string, unknown>[], statuses: [] as SocketStatus[], closes: [] as number[], opens: 0 }
   const sock = openSocket({
     ...FAST,
+    random: () => 0.5,
     onFrame: (f) => rec.frames.push(f as Record<string, unknown>),
     onStatus: (s) => rec.statuses.push(s),
     onClose: (c) => rec.closes.push(c),

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, w
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../../shared/model'
 import type { OutboxItem } from '../outbox'
@@ -143,6 +144,29 @@ describe('LocalStore', () => {
     store.saveChat(chat)
     expect(statSync(f).mode & 0o077).toBe(0)
     expect(statSync(join(f, '..')).mode & 0o077).toBe(0)
+    store.close()
+  })
+})
+
+describe('unread counting (issue 5: counts, the divider of issue 12)', () => {
+  it('property: the count is the messages from others after the read mark, and the divider goes before the first of them', () => {
+    const { store } = LocalStore.open(file())
+    let run = 0
+    // Messages in any order of arrival (live ones before a re-read's older ones), equal times included, some own.
+    const arrival = fc.array(fc.record({ at: fc.integer({ min: 0, max: 50 }), own: fc.boolean() }), { maxLength: 40 })
+    fc.assert(fc.property(arrival, fc.integer({ min: -1, max: 51 }), (ms, readAt) => {
+      const id = `group:p${++run}`
+      store.saveChat({ ...chat, id, slug: `p${run}` })
+      const messages = ms.map((m, i): Message => ({ ...msg(i), key: `${id}:${i}`, chatId: id, at: m.at, own: m.own }))
+      store.putMessages(messages)
+      const unread = messages.filter((m) => !m.own && m.at > readAt)
+      expect(store.unreadCount(id, readAt)).toBe(unread.length)
+      // The first by time; among equal times, the first to arrive (its place in the timeline).
+      const first = [...unread].sort((a, b) => a.at - b.at)[0]
+      expect(store.firstUnread(id, readAt)?.key).toBe(first?.key)
+      // Another chat's messages never count here.
+      expect(store.unreadCount(`group:p${run + 1}`, readAt)).toBe(0)
+    }), { numRuns: 300 })
     store.close()
   })
 })

@@ -1,5 +1,5 @@
-// The reference server in a CHILD PROCESS (production throttle on), for measurements of this process's memory:
-// an in-process server would reassemble and decode a 50 MiB upload in the very heap being measured.
+// The reference server in a CHILD PROCESS (production throttle on unless turned off), for measurements of this
+// process's memory: an in-process server would reassemble and decode a 50 MiB upload in the very heap being measured.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,10 +13,12 @@ export interface ChildServer {
   close(): Promise<void>
 }
 
-export async function startChildServer(): Promise<ChildServer> {
+export async function startChildServer(opts: { throttle?: boolean } = {}): Promise<ChildServer> {
   const root = resolve(import.meta.dirname, '../../../..')
   const dataDir = mkdtempSync(join(tmpdir(), 'cht-child-server-'))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--demo', '--json', '--port', '0', '--data', dataDir], {
+  const args = ['--import', 'tsx', 'server/cli.ts', '--demo', '--json', '--port', '0', '--data', dataDir]
+  if (opts.throttle === false) args.push('--no-throttle')
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -3,6 +3,7 @@
 import type { EventName, Events } from '../../../shared/contract'
 import type { Settings, User } from '../../../shared/model'
 import { makeGroup } from '../../../../testkit/groups'
+import { unpacedClient } from '../../../../testkit/server'
 import { createChatClient, memoryPorts, type ChatClient, type ChatClientOptions, type Ports } from '../index'
 
 /** A client whose events are all kept, in order. */
@@ -31,13 +32,18 @@ const freshPorts = (): Ports => memoryPorts()
 
 export const fastSockets = { backoff: { firstMs: 100, maxMs: 1_000 }, stableMs: 500 }
 
+/** `client: unpaced` for a reference server started with `throttle: false` (testkit/server.ts). */
+export const unpaced: Partial<ChatClientOptions> = unpacedClient
+
 /** A client that is not signed in yet (restoring a session with start(), or a sign-in that must fail). */
 export function recorded(origin: string, tuning: ClientTuning = {}): Recorded {
   const ports = tuning.ports ?? freshPorts()
   const client = createChatClient({
-    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: 'listPollMs' in tuning ? tuning.listPollMs : 3_000,
+    serverOrigin: origin, ports, socket: tuning.socket ?? fastSockets, listPollMs: 3_000,
     // No start-up or reconnect jitter here: these tests are about behaviour, not about many clients on one IP.
     startJitterMs: 0, rereadJitterMs: 0, backgroundGapMs: 200, rest: { backgroundGapMs: 20 }, ...tuning.client,
+    // A test's own poll interval wins over a tuning set's (`client: unpaced`).
+    ...('listPollMs' in tuning ? { listPollMs: tuning.listPollMs } : {}),
   })
   const events: Array<[EventName, unknown]> = []
   const waiters = new Set<() => void>()
