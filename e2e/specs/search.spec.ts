@@ -153,6 +153,7 @@ test('fa: Arabic letter forms find a Persian message in another chat; Enter open
   expect(around.some((t) => t.startsWith('پیام 600'))).toBe(false)
   await snap(page, 'fa-found')
   // It stays put while the world moves: a message in another chat refreshes the list.
+  await expect(chatItem(bob.page, reading)).toBeVisible({ timeout: 15_000 }) // bob's app has found it (R3)
   await bob.bridge.client.request('messages.send', { chatId: reading, text: 'meanwhile — در همین حال' })
   await expect.poll(async () => (await alice.bridge.client.request('chats.list', undefined)).find((c) => c.id === reading)?.lastMessage?.text)
     .toBe('meanwhile — در همین حال')
@@ -201,6 +202,7 @@ test('en: Ctrl+F searches the open chat and finds a file by its name; Enter open
   await alice.bridge.client.request('settings.set', { locale: 'en' })
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr')
   for (const id of [team, other]) await expect(chatItem(page, id)).toBeVisible({ timeout: 15_000 })
+  for (const id of [team, other]) await expect(chatItem(bob.page, id)).toBeVisible({ timeout: 15_000 }) // bob's app has found them (R3)
   await bob.bridge.client.request('messages.send', { chatId: other, text: 'the budget for the other team is here' })
   await bob.bridge.client.request('messages.send', { chatId: team, text: 'The budget meeting moved to Monday' })
   await openChat(page, team)
@@ -268,6 +270,7 @@ test('search in every look: fa/en, light/dark, 1280×800 and 900×600 — result
   const team = await createGroup(testServer, a, [bobId], 'looks')
   const page = alice.page
   await expect(chatItem(page, team)).toBeVisible({ timeout: 15_000 })
+  await expect(chatItem(bob.page, team)).toBeVisible({ timeout: 15_000 }) // bob's app has found the group (R3)
   for (const text of ['جلسهٔ بودجه فردا ساعت ۱۰ — budget review at 10', 'Budget v2 (بودجه) is ready, لطفاً بررسی کنید', 'گزارش بودجهٔ سه‌ماهه را فرستادم']) {
     await bob.bridge.client.request('messages.send', { chatId: team, text })
   }

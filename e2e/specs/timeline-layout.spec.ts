@@ -70,6 +70,7 @@ test('timeline controls and the file tray in fa/en, light/dark, 1280×800 and 90
   await makeGroup(testServer.origin, a.token, other.slice(6), [bobId])
   const page = alice.page
   for (const id of [chatId, other]) await expect(chatItem(page, id)).toBeVisible({ timeout: 15_000 })
+  await expect(chatItem(bob.page, chatId)).toBeVisible({ timeout: 15_000 }) // bob writes there below
   await openChat(page, chatId)
   await openChat(page, other)
   for (let i = 1; i <= 12; i++) await bob.bridge.client.request('messages.send', { chatId, text: `تازه ${i} — new ${i}` })

@@ -151,6 +151,7 @@ test('your place survives switching chats, Settings and People, and your own mes
   await makeGroup(testServer.origin, a.token, other.slice(6), [owner.id])
   const page = alice.page
   for (const id of [big, other]) await expect(chatItem(page, id)).toBeVisible({ timeout: 15_000 })
+  for (const id of [big, other]) await expect(chatItem(bob.page, id)).toBeVisible({ timeout: 15_000 }) // bob writes there below
   await openChat(page, big)
   await expect(page.getByTestId('message').last()).toContainText('پیام 600')
   await wheel(page, -2500)
@@ -192,6 +193,7 @@ test('opening a chat with 25 unread: the divider, counted in words; jump to it f
   await makeGroup(testServer.origin, a.token, other.slice(6), [owner.id])
   const page = alice.page
   for (const id of [big, other]) await expect(chatItem(page, id)).toBeVisible({ timeout: 15_000 })
+  for (const id of [big, other]) await expect(chatItem(bob.page, id)).toBeVisible({ timeout: 15_000 }) // bob writes there below
   // Alice has read the group once, then reads another chat while Bob writes 25 messages.
   await openChat(page, big)
   await expect(page.getByTestId('message').last()).toContainText('پیام 400')
