@@ -25,6 +25,9 @@ export async function twoSignedIn(
   const bob = await openApp()
   await signIn(alice, testServer.origin, a.token)
   await signIn(bob, testServer.origin, b.token)
+  // Both apps have their first list from the server before either acts: a chat already there at the first list
+  // counts as old (read), so one made in that window would not be "new" — a race a person cannot hit, a test can.
+  for (const app of [alice, bob]) await expect(app.page.getByTestId('chats-empty')).toHaveAttribute('data-state', 'none')
   return { alice, bob, a, b }
 }
 

@@ -26,6 +26,8 @@ process.env.CHROMIUM_PATH = chromiumPath
 const tmp = mkdtempSync(join(tmpdir(), 'cht-test-all-'))
 const runTmp = mkdtempSync(join(tmp, 'tmp-'))
 process.env.TMPDIR = process.env.TMP = process.env.TEMP = runTmp
+// Against CHT_TEST_SERVER each of its users goes to one test of the whole run, vitest's and Playwright's (testkit/server.ts).
+process.env.CHT_TEST_CLAIMS = join(tmp, 'token-claims')
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []
 

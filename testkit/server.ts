@@ -1,7 +1,7 @@
 // One way for every suite (core integration, e2e, benchmarks) to get a cht server:
 // the reference server in-process on port 0 (real sockets, real database, real throttle), or — with
 // CHT_TEST_SERVER=<origin> and CHT_TEST_TOKENS=name:token,… — any running cht server (DESIGN §5).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer, type RefServer, type StartOptions } from '../server/index'
@@ -84,19 +84,33 @@ function external(origin: string): TestServer {
       const i = p.lastIndexOf(':')
       return { name: p.slice(0, i), token: p.slice(i + 1) }
     })
-  let next = 0
   return {
     origin,
     users(count) {
-      if (next + count > pool.length) {
-        throw new Error(`CHT_TEST_TOKENS has ${pool.length} users; the tests need at least ${next + count}`)
-      }
-      const out = pool.slice(next, next + count)
-      next += count
-      return out
+      return Array.from({ length: count }, () => claimUser(pool))
     },
     async close() {},
   }
+}
+
+/**
+ * Each user of CHT_TEST_TOKENS goes to one test only, across every worker process of the run: suites expect fresh
+ * users (no chats, no bootstrap yet), and one person signed in from two tests at once would take each other's socket
+ * token (R7). A claim is a file created exclusively (atomic across processes) in a folder the whole run shares —
+ * `npm test` sets CHT_TEST_CLAIMS for vitest and Playwright together; alone, a runner uses its private temp folder.
+ */
+function claimUser(pool: TestUser[]): TestUser {
+  const dir = process.env.CHT_TEST_CLAIMS ?? join(tmpdir(), 'cht-token-claims')
+  mkdirSync(dir, { recursive: true })
+  for (let i = 0; i < pool.length; i++) {
+    try {
+      closeSync(openSync(join(dir, String(i)), 'wx'))
+      return pool[i]
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    }
+  }
+  throw new Error(`CHT_TEST_TOKENS has ${pool.length} users and all of them are taken; the suites need more fresh users (see README: Tests against another server)`)
 }
 
 /**
