@@ -1,7 +1,7 @@
 // Issue 5 against the reference server (or CHT_TEST_SERVER): notifications, mute, attention, and wake after sleep.
 // Real sockets, real database; nothing of ours is mocked. Not about the REST budget: no throttle, clients unpaced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
+import { externalServer, startTestServer, uniqueSlug, type TestServer, type TestUser } from '../../../testkit/server'
 import { addMember } from '../../../testkit/groups'
 import type { Events } from '../../shared/contract'
 import { memoryPorts } from './index'
@@ -110,7 +110,9 @@ describe('notifications (issue 5)', () => {
 })
 
 describe('sleep and network (DESIGN §7)', () => {
-  it('wake → sockets reconnect at once → history re-read: a message sent while asleep appears', async () => {
+  // The server dropping every socket at once ("the laptop slept") is the reference server's own hand: another server
+  // cannot be made to; skipped against CHT_TEST_SERVER.
+  it.skipIf(!!externalServer)('wake → sockets reconnect at once → history re-read: a message sent while asleep appears', async () => {
     // Carol's time is fake, so the test can show that nothing but wake() brings her back, however long she waits.
     // Her reconnect backoff is pinned to its cap (one minute) and she has no list poll.
     const clock = manualClock(Date.now())
@@ -135,7 +137,7 @@ describe('sleep and network (DESIGN §7)', () => {
       await driveUntil(() => carol.client.engine!.connectionState().status === 'online' && carol.client.engine!.quiet(), 'online')
       await clock.advance(1_000) // past stableMs: the next retry waits the full minute
 
-      ts.ref ? ts.ref.dropSockets() : carol.client.engine!.restartSockets() // "the laptop slept"
+      ts.ref!.dropSockets() // "the laptop slept"
       await driveUntil(() => carol.client.engine!.connectionState().status === 'offline', 'offline')
       await alice.client.request('messages.send', { chatId: groupId, text: 'sent while carol slept' })
       await until(() => texts(alice, groupId).includes('sent while carol slept') &&

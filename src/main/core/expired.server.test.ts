@@ -3,7 +3,7 @@
 // opening a chat made the engine sync its sockets (which cannot connect without a token) and the state read
 // "connecting…" — the banner's "Sign in" vanished while nothing could ever connect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../../../testkit/server'
+import { externalServer, startTestServer, type TestServer } from '../../../testkit/server'
 import type { ConnectionState } from '../../shared/model'
 import { memoryPorts } from './index'
 import { eventsOf, recorded, sharedGroup, signedIn, until } from './testing/harness'
@@ -16,7 +16,8 @@ afterAll(async () => {
   await ts?.close()
 })
 
-describe('an expired session (issue 11)', () => {
+// Ending a session and issuing a new token are the reference server's own hands: skipped against CHT_TEST_SERVER.
+describe.skipIf(!!externalServer)('an expired session (issue 11)', () => {
   it('stays expired while the person reads and writes from disk; signing in again sends what they wrote once', async () => {
     const [u, p] = ts.users(2)
     const ports = memoryPorts()

@@ -1,7 +1,7 @@
 // Issue 11: the five defects seen when the client ran against production's own code, each reproduced against the
 // reference server (which now behaves like production: R3 names, the Q6 two-room race, the §1.2 bootstrap lock).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../../../testkit/server'
+import { externalServer, startTestServer, type TestServer } from '../../../testkit/server'
 import type { Chat, Message } from '../../shared/model'
 import { memoryPorts } from './index'
 import { drive, manualClock } from './testing/clock'
@@ -75,7 +75,9 @@ describe('issue 11: defects seen against production', () => {
     await bob.client.close()
   })
 
-  it('defect 3 — idle clients make no history downloads and no socket reconnects between polls (R3 names people)', async () => {
+  // Defects 3–5 need the reference server's own hands: its request counters, issuing a second token, ending a
+  // session, restarting. Against CHT_TEST_SERVER they are skipped (1 and 2 are plain protocol and run there too).
+  it.skipIf(!!externalServer)('defect 3 — idle clients make no history downloads and no socket reconnects between polls (R3 names people)', async () => {
     const [a, b] = ts.users(2)
     // Polls every 100 ms (both lists each time), unpaced (this server does not throttle).
     const polling = { ...fast, listPollMs: 100 }
@@ -100,7 +102,7 @@ describe('issue 11: defects seen against production', () => {
     await bob.client.close()
   })
 
-  it('defect 4 — one person on two devices; after a server restart neither stays offline, and the loser says why', async () => {
+  it.skipIf(!!externalServer)('defect 4 — one person on two devices; after a server restart neither stays offline, and the loser says why', async () => {
     const clock = manualClock(Date.now())
     const [u, peer] = ts.users(2)
     const other = await signedIn(ts.origin, peer.token, fast)
@@ -136,7 +138,7 @@ describe('issue 11: defects seen against production', () => {
     for (const h of [a, b, other]) await h.client.close()
   })
 
-  it('defect 5 — a session that expires with two messages queued keeps them; signing in again delivers both once', async () => {
+  it.skipIf(!!externalServer)('defect 5 — a session that expires with two messages queued keeps them; signing in again delivers both once', async () => {
     const [u, peer] = ts.users(2)
     const other = await signedIn(ts.origin, peer.token, fast)
     const h = await signedIn(ts.origin, u.token, fast)
