@@ -83,6 +83,8 @@ export class ChatEngine {
   private changedTimer?: Timer
   private listRefreshTimer?: Timer
   private readonly rereadTimers = new Map<ChatId, Timer>()
+  /** open() waiting for a first load's newest part to be stored (applyHistory). */
+  private readonly firstPartStored = new Map<ChatId, () => void>()
   private readonly liveBatch = new Map<ChatState, Message[]>()
   private liveSeq = 0
   private readonly keySalt = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')
@@ -355,8 +357,9 @@ export class ChatEngine {
 
   /**
    * The merge (timeline.ts) of what a re-read found new, written part by part — one transaction each, the event loop
-   * free in between, so a first load of a huge chat never holds main for long (issue 13). The UI hears only what
-   * changed, once at the end.
+   * free in between, so a first load of a huge chat never holds main for long (issue 13). The newest part goes first
+   * (histories are in time order): a first open shows its window once that part is stored (open()), while the older
+   * ones follow. The UI hears only what changed, once at the end.
    */
   private async applyHistory(s: ChatState, candidates: Message[]): Promise<void> {
     const chatId = s.data.id
@@ -366,10 +369,13 @@ export class ChatEngine {
     let unmatched = this.o.store.withoutServerId(chatId)
     let sent = this.sender.sentItems(chatId)
     const plan: MergePlan = { insert: [], adopt: [], settle: [] }
-    for (let i = 0; i < candidates.length; i += MERGE_PART) {
-      if (i > 0) await new Promise((r) => setImmediate(r))
+    for (let end = candidates.length; end > 0; end -= MERGE_PART) {
+      if (end < candidates.length) {
+        this.firstPartStored.get(chatId)?.()
+        await new Promise((r) => setImmediate(r))
+      }
       if (this.closed || s.dropped) return
-      const part = candidates.slice(i, i + MERGE_PART).map((m) => this.clampTime(m, serverNow))
+      const part = candidates.slice(Math.max(0, end - MERGE_PART), end).map((m) => this.clampTime(m, serverNow))
       const p = this.o.store.transaction(() => {
         const known = this.o.store.knownAmong(chatId, part.map((m) => m.serverId))
         const merged = mergeHistory({ history: part, known, unmatched, sent, toleranceMs: MATCH_TOLERANCE_MS })
@@ -607,12 +613,18 @@ export class ChatEngine {
       this.entered = { chatId, firstUnread: first && { key: first.key, count: s.unread } }
     }
     const firstUnread = this.entered.firstUnread
-    // Nothing stored yet: wait for the first read. Otherwise the stored window shows at once and a re-read merges in.
-    if (s.history !== 'loaded' && !this.o.store.last(chatId)) await this.reread(s, true).catch(() => undefined)
+    // Nothing stored yet: wait for the first read — until its newest part is stored (applyHistory), not for all of
+    // a 100 000-message history. Otherwise the stored window shows at once and a re-read merges in.
+    if (s.history !== 'loaded' && !this.o.store.last(chatId)) {
+      const stored = new Promise<void>((resolve) => this.firstPartStored.set(chatId, resolve))
+      await Promise.race([this.reread(s, true), stored]).catch(() => undefined)
+      this.firstPartStored.delete(chatId)
+    }
     // …after this answer is on its way (the request's own work is not the window's latency).
     else if (s.history === 'none' && !wasActive) setImmediate(() => void this.reread(s).catch(() => undefined))
     this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
-    this.syncSockets()
+    // Its socket goes first (live.ts) — after this answer: opening a connection is not the window's work.
+    setImmediate(() => this.syncSockets())
     this.changed()
     if (around !== undefined) return { chat: this.registry.view(s), ...this.around(chatId, around, limit), ...(firstUnread ? { firstUnread } : {}) }
     // One row more than asked: whether older ones exist, without counting a 100 000-message chat.
@@ -631,11 +643,12 @@ export class ChatEngine {
   }
 
   older(chatId: ChatId, beforeKey: string, limit: number): MessageWindow {
-    this.state(chatId)
+    const s = this.state(chatId)
     const page = this.o.store.before(chatId, beforeKey, limit + 1)
     if (!page) throw new ChtError('not-found', 'message')
-    const hasOlder = page.length > limit
-    return { messages: hasOlder ? page.slice(1) : page, hasOlder }
+    // While a first load is still storing older parts, the top is not reached yet (open() answered early).
+    const hasOlder = page.length > limit || s.history === 'loading'
+    return { messages: page.length > limit ? page.slice(1) : page, hasOlder }
   }
 
   /** The page after `afterKey`; the last one ends with the outbox tail, as the newest window does. */
