@@ -80,20 +80,19 @@ export async function benchFile({ mib, runs, log }: FileBenchOptions): Promise<R
 
     const ports = { ...memoryPorts(), cacheDir: join(dir, 'cache') }
     ports.store.set('settings', { maxFileBytes: size + 1 })
-    // "Written" = the moment the outbox records the whole frame on the wire (sentAt), read off the store.
+    // "Written" = the moment the outbox records the whole frame on the wire (sentAt), read off the local store.
     let written = 0
     let currentKey = ''
-    const set = ports.store.set.bind(ports.store)
-    ports.store.set = (key, value) => {
-      if (key === 'outbox' && !written && (value as Array<{ key: string; sentAt?: number }>).some((i) => i.key === currentKey && i.sentAt)) {
-        written = performance.now()
-      }
-      set(key, value)
-    }
     client = createChatClient({ serverOrigin: server.origin, ports })
     const batcher = createEventBatcher(() => undefined, 16)
     client.onEvent((name, payload) => batcher.push(name, payload))
     await client.request('session.signIn', { serverOrigin: server.origin, token: a.token })
+    const store = client.session!.store
+    const putOutbox = store.putOutbox.bind(store)
+    store.putOutbox = (item) => {
+      if (!written && item.key === currentKey && item.sentAt !== undefined) written = performance.now()
+      putOutbox(item)
+    }
     await client.request('chats.open', { chatId })
     await until(() => client!.engine!.connectionState().status === 'online', 10_000, 'online')
 

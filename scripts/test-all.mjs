@@ -40,8 +40,8 @@ function run(label, cmd, args, env = {}) {
   return ok
 }
 
-function gate(label, cmd, args) {
-  const ok = run(label, cmd, args)
+function gate(label, cmd, args, env = {}) {
+  const ok = run(label, cmd, args, env)
   ok ? totals.passed++ : totals.failed++
   return ok
 }
@@ -89,6 +89,13 @@ if (built) {
 }
 
 gate('security (electronegativity)', 'npm', ['run', '-s', 'security'])
+
+// Every benchmark still runs (nothing else would notice one broken by a change): tiny sizes, figures not judged here.
+const smoke = {
+  BENCH_N: '2000', BENCH_RUNS_INGEST: '1', BENCH_HISTORY: '5000', BENCH_RUNS_OPEN: '1', BENCH_FILE_MIB: '2', BENCH_RUNS_FILE: '1',
+  BENCH_STORED: '5000', BENCH_RUNS_STORE: '1', BENCH_SEARCH_N: '20000', BENCH_SEARCH_CHATS: '10', BENCH_RUNS_SEARCH: '2',
+}
+gate('bench (smoke: every benchmark runs, tiny sizes)', 'npm', ['run', '-s', 'bench'], smoke)
 
 // Tools' own caches are not leftovers (tsc and eslint keep Node's compile cache in the temp folder).
 const leftovers = readdirSync(runTmp).filter((n) => !n.startsWith('playwright-') && !n.startsWith('tsx-') && n !== 'node-compile-cache')
