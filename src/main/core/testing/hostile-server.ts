@@ -128,7 +128,10 @@ export async function startHostileServer(upstreamOrigin: string): Promise<Hostil
     res.end(body)
   }
 
+  let refusing = false
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (refusing) return void res.destroy()
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -148,6 +151,7 @@ export async function startHostileServer(upstreamOrigin: string): Promise<Hostil
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => {})
+    if (refusing) return void socket.destroy()
     const path = new URL(req.url ?? '/', 'http://x').pathname
     log(`upgrade ${path}`)
     const refused = take(handshakeRules, path)
@@ -169,6 +173,10 @@ export async function startHostileServer(upstreamOrigin: string): Promise<Hostil
       res.resume()
     })
     server.on('open', () => {
+      if (refusing) {
+        server.terminate()
+        return void socket.destroy()
+      }
       wss.handleUpgrade(req, socket, head, (client) => {
         const pair = { path, client, server }
         pairs.add(pair)
@@ -245,13 +253,17 @@ export async function startHostileServer(upstreamOrigin: string): Promise<Hostil
     sockets: (path = /./) => [...pairs].filter((p) => path.test(p.path) && p.client.readyState === WebSocket.OPEN).length,
     dropSockets: cutAll,
     down() {
+      // Whatever is already half-way in (a handshake, a request) is cut too: nothing gets through until up().
+      refusing = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
       cutAll()
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      return closed
     },
-    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    up() {
+      refusing = false
+      return new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    },
     reset() {
       httpRules = []
       handshakeRules = []
