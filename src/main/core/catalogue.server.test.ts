@@ -35,6 +35,7 @@ const skew = { ms: 0 }
 const consoleErrors: unknown[][] = []
 const aliceTuning = {
   listPollMs: 100, // the R3 rows wait for two more polls
+  socket: { backoff: { firstMs: 50, maxMs: 400 }, stableMs: 300 }, // the fault rows reconnect many times
   client: {
     ...unpaced,
     // A 429 pauses REST; here for a moment, not production's minute (the pause itself is tested in rest.test.ts).
@@ -503,7 +504,8 @@ const faults: Fault[] = [
   ...([404, 429, 400] as const).map((status): Fault => ({ name: `socket handshake answered ${status} once`, run: async (n) => {
     hostile.handshake(GROUP_SOCKET, status)
     hostile.dropSockets()
-    return { typed: await burst(n, 3) }
+    const typed = await burst(n, 3)
+    return { typed }
   } })),
   { name: 'the clock jumps forward an hour', run: (n) => jump(3_600_000, n) },
   { name: 'the clock jumps back an hour', run: (n) => jump(-3_600_000, n) },
