@@ -82,7 +82,7 @@ export class ChatEngine {
   started = false
   private changedTimer?: Timer
   private listRefreshTimer?: Timer
-  private readonly rereadTimers = new Map<ChatId, Timer>()
+  private readonly rereadTimers = new Map<ChatId, { timer: Timer; at: number }>()
   /** open() waiting for a first load's newest part to be stored (applyHistory). */
   private readonly firstPartStored = new Map<ChatId, () => void>()
   private readonly liveBatch = new Map<ChatState, Message[]>()
@@ -152,7 +152,7 @@ export class ChatEngine {
     this.background.stop()
     this.o.clock.clearTimeout(this.changedTimer)
     this.o.clock.clearTimeout(this.listRefreshTimer)
-    for (const t of this.rereadTimers.values()) this.o.clock.clearTimeout(t)
+    for (const t of this.rereadTimers.values()) this.o.clock.clearTimeout(t.timer)
     this.live.closeAll()
   }
 
@@ -444,11 +444,16 @@ export class ChatEngine {
 
   private scheduleReread(s: ChatState, delayMs: number): void {
     const id = s.data.id
-    if (this.rereadTimers.has(id)) return
-    this.rereadTimers.set(id, this.o.clock.setTimeout(() => {
+    const at = this.o.clock.monotonic() + delayMs
+    const waiting = this.rereadTimers.get(id)
+    // A sooner reason wins over a retry already waiting (issue 13 catalogue: the network back after "connection
+    // refused" — wake() must not leave what the outbox waits for behind a failed read's 5–10 s retry: DESIGN §7).
+    if (waiting && waiting.at <= at) return
+    if (waiting) this.o.clock.clearTimeout(waiting.timer)
+    this.rereadTimers.set(id, { at, timer: this.o.clock.setTimeout(() => {
       this.rereadTimers.delete(id)
       void this.reread(s).catch(() => undefined)
-    }, delayMs))
+    }, delayMs) })
   }
 
   private onSocketClose(chatId: ChatId, code: number): void {

@@ -85,6 +85,8 @@ const WINDOW_MS = 1100
 const MEDIA_CONCURRENCY = 4
 const DEFAULT_MAX_MEDIA = 50 * 1024 * 1024
 const MAX_REDIRECTS = 5
+/** The wall clock moving this far against the monotonic one is a jump (or a sleep), not drift. */
+const CLOCK_JUMP_MS = 2_000
 
 interface Waiter {
   resolve: () => void
@@ -122,18 +124,37 @@ export function createRest(opts: RestOptions): Rest {
   let pumpTimer: Timer | null = null
   let inflight = 0
   let sent = 0
-  // Offsets (server − local) from recent answers; the median rides out one odd sample.
-  const offsets: number[] = []
-  let offset = 0
+  // The server's clock (Q9 compares server times with server times): offsets from recent answers, against our wall
+  // clock AND our monotonic clock; the median rides out one odd sample.
+  const offsets: Array<{ wall: number; mono: number }> = []
+  let wallOffset = 0
+  let monoOffset = 0
+  let gapAtSample: number | undefined
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
   function noteServerTime(serverMs: number): void {
     if (!Number.isFinite(serverMs)) return
-    offsets.push(serverMs - clock.now())
+    const wall = clock.now()
+    const mono = clock.monotonic()
+    // The wall clock moved against the monotonic one since the last sample (it was set, or the machine slept):
+    // older samples describe another clock.
+    if (gapAtSample !== undefined && Math.abs(wall - mono - gapAtSample) > CLOCK_JUMP_MS) offsets.length = 0
+    gapAtSample = wall - mono
+    offsets.push({ wall: serverMs - wall, mono: serverMs - mono })
     if (offsets.length > 7) offsets.shift()
-    const sorted = [...offsets].sort((a, b) => a - b)
-    offset = sorted[sorted.length >> 1]
+    wallOffset = median(offsets.map((o) => o.wall))
+    monoOffset = median(offsets.map((o) => o.mono))
   }
+  /**
+   * Issue 13 (catalogue: "client clock 3:30 h fast"): between a wall-clock jump and the next answer, the wall-based
+   * reading is off by the jump — forward, it made a send whose echo was lost look later than its stored copy, so the
+   * re-read proved it "missing" and it went twice (Q9). The monotonic reading is right across a jump but lags after
+   * a sleep (it may pause while suspended). The earlier of the two is never later than the truth: a send is matched
+   * to its stored copy either way, and read marks and clamps err towards "not yet".
+   */
   function serverTime(): number {
-    return clock.now() + offset
+    if (!offsets.length) return clock.now()
+    // Whole milliseconds: epoch ms are stored as integers (store/rows.ts), and the monotonic clock has fractions.
+    return Math.floor(Math.min(clock.now() + wallOffset, clock.monotonic() + monoOffset))
   }
 
   // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---
