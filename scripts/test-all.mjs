@@ -28,6 +28,7 @@ const runTmp = mkdtempSync(join(tmp, 'tmp-'))
 process.env.TMPDIR = process.env.TMP = process.env.TEMP = runTmp
 // Against CHT_TEST_SERVER each of its users goes to one test of the whole run, vitest's and Playwright's (testkit/server.ts).
 process.env.CHT_TEST_CLAIMS = join(tmp, 'token-claims')
+const startedAll = Date.now()
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []
 
@@ -103,5 +104,5 @@ if (leftovers.length) console.log(`\nnote: tests left ${leftovers.length} temp e
 rmSync(tmp, { recursive: true, force: true })
 
 console.log('\n' + summary.join('\n'))
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${((Date.now() - startedAll) / 1000).toFixed(0)} s)`)
 process.exit(totals.failed > 0 ? 1 : 0)
