@@ -3,71 +3,21 @@
 // opens the chat at that message, highlighted, the timeline stays put and pages both ways; Escape goes back to where
 // the person was. Built renderer in Chromium, the real headless core and its index, the reference server. With
 // CHT_SCREENS=<folder> each look (fa/en, light/dark, 1280×800 and 900×600) is saved as a PNG for a person to check.
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { serverContext } from '../../server/index'
-import { addMember, makeGroup } from '../../testkit/groups'
-import { externalServer, uniqueSlug, type TestServer } from '../../testkit/server'
+import { externalServer } from '../../testkit/server'
 import en from '../../src/renderer/src/i18n/en'
 import fa from '../../src/renderer/src/i18n/fa'
 import { expect, test, type App } from '../fixtures'
 import { chatItem, createGroup, myId, openChat, send, twoSignedIn } from '../helpers'
+import { firstInView, longGroup, settled, snap, wheel, type El } from '../timeline'
 
-const SCREENS = process.env.CHT_SCREENS
-
-// The specs are typechecked without the DOM library: the few page-side shapes used here, typed minimally.
-interface Box { top: number; bottom: number; height: number }
-interface El {
-  scrollTop: number
-  getBoundingClientRect(): Box
-  getAttribute(name: string): string | null
-  querySelectorAll(sel: string): Iterable<El>
-}
 interface PageGlobals {
   DataTransfer: new () => { items: { add(file: unknown): void } }
   File: new (parts: unknown[], name: string, opts: { type: string }) => unknown
 }
 type Cht = { cht: { request(name: string, args: unknown): Promise<unknown> } }
 
-async function snap(page: Page, name: string): Promise<void> {
-  if (!SCREENS) return
-  mkdirSync(SCREENS, { recursive: true })
-  await page.screenshot({ path: join(SCREENS, `search-${name}.png`) })
-}
-
 const TARGET = 'گزارش فروش کیک‌های ویژهٔ نوروز آماده است'
-
-/** A group of `count` messages written straight into the reference server's database (sending them would take minutes). */
-async function longGroup(ts: TestServer, owner: { token: string; id: string }, member: string, count: number, text: (i: number) => string): Promise<string> {
-  const slug = uniqueSlug('long')
-  await makeGroup(ts.origin, owner.token, slug, [])
-  const { store } = serverContext(ts.ref!)
-  const group = store.groupByName(slug)!
-  const now = Date.now() - 60_000
-  store.transaction(() => {
-    for (let i = 1; i <= count; i++) {
-      store.insertMessage({
-        group_id: group.id, user_id: i % 3 === 1 ? member : owner.id, content: text(i), file: null, recipient: null,
-        created_us: (now - (count - i) * 20 * 60_000) * 1000,
-      })
-    }
-  })
-  await addMember(ts.origin, owner.token, slug, member) // the member's app then reads it whole
-  return `group:${slug}`
-}
-
-/** The first message whose top is inside the timeline, and where (px below the timeline's top). */
-function firstInView(page: Page): Promise<{ key: string; top: number }> {
-  return page.getByTestId('timeline').evaluate((tl) => {
-    const el = tl as unknown as El
-    const box = el.getBoundingClientRect()
-    return [...el.querySelectorAll('[data-testid="message"]')]
-      .map((m) => ({ key: m.getAttribute('data-key') ?? '', top: m.getBoundingClientRect().top - box.top }))
-      .filter((m) => m.top >= 0)
-      .sort((a, b) => a.top - b.top)[0]!
-  })
-}
 
 /** Where the found message is inside the timeline: its top and bottom (px below the timeline's top) and the timeline's height. */
 function foundPlace(page: Page): Promise<{ top: number; bottom: number; height: number }> {
@@ -79,23 +29,6 @@ function foundPlace(page: Page): Promise<{ top: number; bottom: number; height: 
   })
 }
 
-/** Wait until the timeline stops moving (wheel scrolling and the rows it renders settle over a few frames). */
-async function settled(page: Page): Promise<void> {
-  let last = -1
-  await expect.poll(async () => {
-    const now = await page.getByTestId('timeline').evaluate((el) => (el as unknown as El).scrollTop)
-    const still = now === last
-    last = now
-    return still
-  }, { intervals: [100], timeout: 10_000 }).toBe(true)
-}
-
-async function wheel(page: Page, dy: number): Promise<void> {
-  await page.getByTestId('timeline').hover()
-  await page.mouse.wheel(0, dy)
-  await settled(page)
-}
-
 const texts = (page: Page) => page.getByTestId('timeline').getByTestId('message-text').allTextContents()
 
 test('fa: Arabic letter forms find a Persian message in another chat; Enter opens it highlighted where it is; Escape goes back', async ({ openApp, testServer }) => {
@@ -105,8 +38,8 @@ test('fa: Arabic letter forms find a Persian message in another chat; Enter open
   const [aliceId, bobId] = [await myId(alice), await myId(bob)]
   const owner = { token: b.token, id: bobId }
   // Alice is reading one long chat, scrolled up; what she looks for is in the middle of another one's 600 messages.
-  const reading = await longGroup(testServer, owner, aliceId, 300, (i) => `خط ${i} — line ${i}`)
-  const archive = await longGroup(testServer, owner, aliceId, 600, (i) => (i === 300 ? TARGET : `پیام ${i} — archive ${i}`))
+  const reading = await longGroup(testServer, owner, aliceId, { count: 300, text: (i) => `خط ${i} — line ${i}`, spacingMs: 20 * 60_000, sender: (i) => (i % 3 === 1 ? aliceId : bobId) })
+  const archive = await longGroup(testServer, owner, aliceId, { count: 600, text: (i) => (i === 300 ? TARGET : `پیام ${i} — archive ${i}`), spacingMs: 20 * 60_000, sender: (i) => (i % 3 === 1 ? aliceId : bobId) })
   const page = alice.page
   for (const id of [reading, archive]) await expect(chatItem(page, id)).toBeVisible({ timeout: 15_000 })
   await openChat(page, archive) // read once, so its whole history is on this computer
@@ -130,7 +63,7 @@ test('fa: Arabic letter forms find a Persian message in another chat; Enter open
   await expect(hit.getByTestId('search-hit-match')).toHaveText(['گزارش', 'فروش', 'کیک‌های'])
   await expect(hit.getByTestId('search-hit-time')).not.toBeEmpty()
   await expect(page.getByTestId('search-results').getByRole('heading')).toHaveText(fa.search.messages)
-  await snap(page, 'fa-results')
+  await snap(page, 'search-fa-results')
 
   // ↓ into the results, Enter: the archive opens at that message — ringed, focused, in the middle of the view.
   await box.press('ArrowDown')
@@ -151,7 +84,7 @@ test('fa: Arabic letter forms find a Persian message in another chat; Enter open
   expect(around.some((t) => t.startsWith('پیام 29'))).toBe(true)
   expect(around.some((t) => t.startsWith('پیام 30'))).toBe(true)
   expect(around.some((t) => t.startsWith('پیام 600'))).toBe(false)
-  await snap(page, 'fa-found')
+  await snap(page, 'search-fa-found')
   // It stays put while the world moves: a message in another chat refreshes the list.
   await expect(chatItem(bob.page, reading)).toBeVisible({ timeout: 15_000 }) // bob's app has found it (R3)
   await bob.bridge.client.request('messages.send', { chatId: reading, text: 'meanwhile — در همین حال' })
@@ -228,7 +161,7 @@ test('en: Ctrl+F searches the open chat and finds a file by its name; Enter open
   await expect(hits.nth(0).getByTestId('search-hit-match')).toHaveText('Budget')
   await expect(hits.nth(1).getByTestId('search-hit-match')).toHaveText('budget')
   await expect(page.getByTestId('chat-item')).toHaveCount(0)
-  await snap(page, 'en-in-chat')
+  await snap(page, 'search-en-in-chat')
 
   await box.press('ArrowDown')
   await page.keyboard.press('Enter')
@@ -236,7 +169,7 @@ test('en: Ctrl+F searches the open chat and finds a file by its name; Enter open
   await expect(found.getByTestId('file-name')).toHaveText('Quarterly Budget 2026.pdf')
   await expect(found).toBeFocused()
   await expect(found).toBeInViewport()
-  await snap(page, 'en-found-file')
+  await snap(page, 'search-en-found-file')
 
   // Escape: back to the newest message, where she was, focus back in the message box; the search is over.
   await page.keyboard.press('Escape')
@@ -288,11 +221,11 @@ test('search in every look: fa/en, light/dark, 1280×800 and 900×600 — result
         const hits = page.getByTestId('search-hit')
         await expect(hits).toHaveCount(3)
         for (const h of await hits.all()) await expect(h.getByTestId('search-hit-match').first()).toBeInViewport()
-        await snap(page, `${name}-results`)
+        await snap(page, `search-${name}-results`)
         await hits.nth(1).click()
         await expect(page.locator('[data-found="true"]')).toBeInViewport()
         await expect(page.getByTestId('found-bar')).toBeInViewport()
-        await snap(page, `${name}-found`)
+        await snap(page, `search-${name}-found`)
         await page.getByTestId('found-back').click()
         await expect(page.getByTestId('found-bar')).toHaveCount(0)
         await expect(page.getByTestId('chat-search')).toHaveValue('')

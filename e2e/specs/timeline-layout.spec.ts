@@ -2,17 +2,13 @@
 // 1280×800 and 900×600: the new-messages button sits at the inline end inside the timeline, the jump bar and the
 // floating date do not cover each other, the tray and the message menu fit the window. With CHT_SCREENS=<folder> each state is also
 // saved as a PNG for a person to look at.
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Locator, Page } from '@playwright/test'
-import { serverContext } from '../../server/index'
+import type { Locator } from '@playwright/test'
 import { encodePng } from '../../server/png'
-import { addMember, makeGroup } from '../../testkit/groups'
+import { makeGroup } from '../../testkit/groups'
 import { externalServer, uniqueSlug } from '../../testkit/server'
 import { expect, test } from '../fixtures'
 import { chatItem, myId, openChat, twoSignedIn } from '../helpers'
-
-const SCREENS = process.env.CHT_SCREENS
+import { longGroup, settled, snap } from '../timeline'
 
 interface Rect { x: number; y: number; width: number; height: number }
 type Cht = { cht: { request(name: string, args: unknown): Promise<unknown> } }
@@ -32,40 +28,15 @@ async function box(l: Locator): Promise<Rect> {
   return b
 }
 
-async function snap(page: Page, name: string): Promise<void> {
-  if (!SCREENS) return
-  mkdirSync(SCREENS, { recursive: true })
-  await page.screenshot({ path: join(SCREENS, `${name}.png`) })
-}
-
-async function settled(page: Page): Promise<void> {
-  let last = -1
-  await expect.poll(async () => {
-    const now = await page.getByTestId('timeline').evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop)
-    const still = now === last
-    last = now
-    return still
-  }, { intervals: [100], timeout: 10_000 }).toBe(true)
-}
-
 test('timeline controls and the file tray in fa/en, light/dark, 1280×800 and 900×600', async ({ openApp, testServer }) => {
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a long history needs the reference server\'s database')
   test.setTimeout(120_000)
   const { alice, bob, a, b } = await twoSignedIn(openApp, testServer)
   const [aliceId, bobId] = [await myId(alice), await myId(bob)]
-  const slug = uniqueSlug('looks')
-  await makeGroup(testServer.origin, b.token, slug, [])
-  const { store } = serverContext(testServer.ref!)
-  const g = store.groupByName(slug)!
-  const now = Date.now() - 60_000
-  store.transaction(() => {
-    for (let i = 0; i < 300; i++) {
-      const text = i % 5 === 2 ? 'جلسهٔ بررسی بودجه فردا ساعت ۱۰ در اتاق ۳ برگزار می‌شود؛ لطفاً گزارش‌ها را همراه بیاورید.' : `پیام ${i + 1} — note ${i + 1}`
-      store.insertMessage({ group_id: g.id, user_id: i % 3 ? bobId : aliceId, content: text, file: null, recipient: null, created_us: (now - (300 - i) * 40 * 60_000) * 1000 })
-    }
+  const chatId = await longGroup(testServer, { token: b.token, id: bobId }, aliceId, {
+    count: 300, prefix: 'looks', spacingMs: 40 * 60_000, sender: (i) => ((i - 1) % 3 ? bobId : aliceId),
+    text: (i) => (i % 5 === 3 ? 'جلسهٔ بررسی بودجه فردا ساعت ۱۰ در اتاق ۳ برگزار می‌شود؛ لطفاً گزارش‌ها را همراه بیاورید.' : `پیام ${i} — note ${i}`),
   })
-  await addMember(testServer.origin, b.token, slug, aliceId)
-  const chatId = `group:${slug}`
   const other = `group:${uniqueSlug('other')}`
   await makeGroup(testServer.origin, a.token, other.slice(6), [bobId])
   const page = alice.page

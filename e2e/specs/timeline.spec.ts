@@ -3,89 +3,18 @@
 // and one click away, the unread divider and "jump to first unread", the floating date. Built renderer in Chromium,
 // the real headless core, the reference server with a 3000-message history seeded into its database.
 import type { Page } from '@playwright/test'
-import { serverContext } from '../../server/index'
-import { addMember, makeGroup } from '../../testkit/groups'
-import { externalServer, uniqueSlug, type TestServer } from '../../testkit/server'
+import { makeGroup } from '../../testkit/groups'
+import { externalServer, uniqueSlug } from '../../testkit/server'
 import en from '../../src/renderer/src/i18n/en'
 import { expect, test, type App } from '../fixtures'
 import { chatItem, faDigits, myId, openChat, send, twoSignedIn } from '../helpers'
+import { firstInView, longGroup, scrollTopOf, wheel, type El } from '../timeline'
 
-// The specs are typechecked without the DOM library: the few page-side shapes used here, typed minimally.
-interface Box { top: number; bottom: number }
-interface El {
-  scrollTop: number
-  scrollHeight: number
-  clientHeight: number
-  getBoundingClientRect(): Box
-  getAttribute(name: string): string | null
-  querySelectorAll(sel: string): Iterable<El>
-}
-
-/** A long history written straight into the reference server's database: 3000 sends would take minutes. */
-function seedHistory(ts: TestServer, slug: string, senders: string[], count: number, spacingMs = 15 * 60_000): void {
-  const { store } = serverContext(ts.ref!)
-  const group = store.groupByName(slug)!
-  const now = Date.now() - 60_000
-  store.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      // Some long lines, so rows have different heights as in a real conversation.
-      const text = i % 7 === 3
-        ? `پیام ${i + 1}: ${'گزارش هفتگی را بررسی کنید و نظرتان را بنویسید. '.repeat(4)}`
-        : `پیام ${i + 1} — message ${i + 1}`
-      store.insertMessage({
-        group_id: group.id, user_id: senders[i % senders.length]!, content: text, file: null, recipient: null,
-        created_us: (now - (count - i) * spacingMs) * 1000,
-      })
-    }
-  })
-}
-
-/** A group made by `owner` with a seeded history, then `member` added (so the member's app first sees it whole). */
-async function longGroup(ts: TestServer, owner: { token: string; id: string }, member: { id: string }, count: number, prefix = 'long'): Promise<string> {
-  const slug = uniqueSlug(prefix)
-  await makeGroup(ts.origin, owner.token, slug, [])
-  seedHistory(ts, slug, [owner.id, member.id], count)
-  await addMember(ts.origin, owner.token, slug, member.id)
-  return `group:${slug}`
-}
-
-/** The first message whose top is inside the timeline, and where (px below the timeline's top). */
-function firstInView(page: Page): Promise<{ key: string; top: number }> {
-  return page.getByTestId('timeline').evaluate((tl) => {
-    const el = tl as unknown as El
-    const box = el.getBoundingClientRect()
-    const rows = [...el.querySelectorAll('[data-testid="message"]')]
-      .map((m) => ({ key: m.getAttribute('data-key') ?? '', top: m.getBoundingClientRect().top - box.top }))
-      .filter((m) => m.top >= 0)
-      .sort((a, b) => a.top - b.top)
-    return rows[0]!
-  })
-}
-
-const scrollTopOf = (page: Page) => page.getByTestId('timeline').evaluate((el) => (el as unknown as El).scrollTop)
 const distanceFromBottom = (page: Page) =>
   page.getByTestId('timeline').evaluate((t) => {
     const el = t as unknown as El
     return el.scrollHeight - el.scrollTop - el.clientHeight
   })
-
-/** Wait until the timeline stops moving (wheel scrolling and the rows it renders settle over a few frames). */
-async function settled(page: Page): Promise<void> {
-  let last = -1
-  await expect.poll(async () => {
-    const now = await scrollTopOf(page)
-    const still = now === last
-    last = now
-    return still
-  }, { intervals: [100], timeout: 10_000 }).toBe(true)
-}
-
-/** Scroll the way a person does: the mouse wheel over the timeline. */
-async function wheel(page: Page, dy: number): Promise<void> {
-  await page.getByTestId('timeline').hover()
-  await page.mouse.wheel(0, dy)
-  await settled(page)
-}
 
 function expectSamePlace(now: { key: string; top: number }, before: { key: string; top: number }): void {
   expect(now.key).toBe(before.key)
@@ -100,7 +29,7 @@ test('the timeline holds still while you read: list refresh, live messages elsew
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a 3000-message history needs the reference server\'s database')
   const { alice, bob, a, b } = await twoSignedIn(openApp, testServer)
   const { aliceId, bob: owner } = await ids(alice, bob, b)
-  const big = await longGroup(testServer, owner, { id: aliceId }, 3000)
+  const big = await longGroup(testServer, owner, aliceId, { count: 3000 })
   const other = `group:${uniqueSlug('other')}`
   await makeGroup(testServer.origin, a.token, other.slice(6), [owner.id])
   for (const [p, id] of [[alice.page, big], [alice.page, other], [bob.page, big], [bob.page, other]] as const) {
@@ -146,7 +75,7 @@ test('your place survives switching chats, Settings and People, and your own mes
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a long history needs the reference server\'s database')
   const { alice, bob, a, b } = await twoSignedIn(openApp, testServer)
   const { aliceId, bob: owner } = await ids(alice, bob, b)
-  const big = await longGroup(testServer, owner, { id: aliceId }, 600)
+  const big = await longGroup(testServer, owner, aliceId, { count: 600 })
   const other = `group:${uniqueSlug('other')}`
   await makeGroup(testServer.origin, a.token, other.slice(6), [owner.id])
   const page = alice.page
@@ -188,7 +117,7 @@ test('opening a chat with 25 unread: the divider, counted in words; jump to it f
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a long history needs the reference server\'s database')
   const { alice, bob, a, b } = await twoSignedIn(openApp, testServer)
   const { aliceId, bob: owner } = await ids(alice, bob, b)
-  const big = await longGroup(testServer, owner, { id: aliceId }, 400)
+  const big = await longGroup(testServer, owner, aliceId, { count: 400 })
   const other = `group:${uniqueSlug('other')}`
   await makeGroup(testServer.origin, a.token, other.slice(6), [owner.id])
   const page = alice.page
@@ -234,7 +163,7 @@ test('older pages arrive above the message you are reading without moving it', a
   test.skip(!!externalServer, 'CHT_TEST_SERVER mode: seeding a 3000-message history needs the reference server\'s database')
   const { alice, bob, b } = await twoSignedIn(openApp, testServer)
   const { aliceId, bob: owner } = await ids(alice, bob, b)
-  const big = await longGroup(testServer, owner, { id: aliceId }, 3000)
+  const big = await longGroup(testServer, owner, aliceId, { count: 3000 })
   const page = alice.page
   await expect(chatItem(page, big)).toBeVisible({ timeout: 15_000 })
   await openChat(page, big)
