@@ -157,6 +157,33 @@ export function createRest(opts: RestOptions): Rest {
     return Math.floor(Math.min(clock.now() + wallOffset, clock.monotonic() + monoOffset))
   }
 
+  /**
+   * An abort signal that fires when `ms` pass without touch() (an idle timeout: a long body that keeps arriving is
+   * fine, a stalled one is not) or when `outer` aborts. dispose() when done.
+   */
+  function idleAbort(ms: number, outer?: AbortSignal) {
+    const ctl = new AbortController()
+    let timedOut = false
+    let timer: Timer | undefined
+    const touch = () => {
+      clock.clearTimeout(timer)
+      timer = clock.setTimeout(() => {
+        timedOut = true
+        ctl.abort()
+      }, ms)
+    }
+    const onAbort = () => ctl.abort()
+    outer?.addEventListener('abort', onAbort, { once: true })
+    touch()
+    return {
+      signal: ctl.signal, touch, abort: () => ctl.abort(), timedOut: () => timedOut,
+      dispose: () => {
+        clock.clearTimeout(timer)
+        outer?.removeEventListener('abort', onAbort)
+      },
+    }
+  }
+
   // --- 429 pause (Q12): everything stops; consecutive 429s double the pause ---
   let pauseUntil = 0
   let pauseUntilWall = 0
@@ -295,19 +322,7 @@ export function createRest(opts: RestOptions): Rest {
     inflight++
     sent++
 
-    const ctl = new AbortController()
-    let timedOut = false
-    let timer: Timer | undefined
-    const arm = () => {
-      clock.clearTimeout(timer)
-      timer = clock.setTimeout(() => {
-        timedOut = true
-        ctl.abort()
-      }, ro.timeoutMs ?? defaultTimeout)
-    }
-    arm()
-    const onAbort = () => ctl.abort()
-    ro.signal?.addEventListener('abort', onAbort, { once: true })
+    const idle = idleAbort(ro.timeoutMs ?? defaultTimeout, ro.signal)
     const headers: Record<string, string> = { Authorization: token, Accept: 'application/json' } // 1.1/Q1: no scheme
     if (method === 'POST') headers['Content-Type'] = 'application/json'
 
@@ -320,7 +335,7 @@ export function createRest(opts: RestOptions): Rest {
         method,
         headers,
         body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
-        signal: ctl.signal,
+        signal: idle.signal,
         // A redirect could carry the token elsewhere; the cht API never redirects a correct path.
         redirect: 'manual',
       })
@@ -333,18 +348,17 @@ export function createRest(opts: RestOptions): Rest {
       if (read === 'text' || status < 200 || status > 299 || !res.body) text = await res.text()
       else {
         for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-          arm()
+          idle.touch()
           chunks.push(chunk.slice()) // our own copy: it will be transferred to a worker
         }
       }
     } catch (e) {
-      if (timedOut) throw new ChtError('timeout')
+      if (idle.timedOut()) throw new ChtError('timeout')
       if (ro.signal?.aborted) throw abortError(ro.signal)
       throw new ChtError('network', e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message).slice(0, 200) : undefined)
     } finally {
       inflight--
-      clock.clearTimeout(timer)
-      ro.signal?.removeEventListener('abort', onAbort)
+      idle.dispose()
     }
 
     if (status === 429) {
@@ -382,22 +396,10 @@ export function createRest(opts: RestOptions): Rest {
     const maxBytes = mo.maxBytes ?? DEFAULT_MAX_MEDIA
     return withMediaSlot(async () => {
       if (mo.signal?.aborted) throw abortError(mo.signal)
-      const ctl = new AbortController()
-      let timedOut = false
-      let timer: Timer | undefined
-      // Idle timeout: re-armed on every chunk, so a big file on a slow link is fine but a stalled one is not.
-      const arm = () => {
-        clock.clearTimeout(timer)
-        timer = clock.setTimeout(() => {
-          timedOut = true
-          ctl.abort()
-        }, defaultTimeout)
-      }
-      const onAbort = () => ctl.abort()
-      mo.signal?.addEventListener('abort', onAbort, { once: true })
-      arm()
+      // Idle timeout: touched on every chunk, so a big file on a slow link is fine but a stalled one is not.
+      const idle = idleAbort(defaultTimeout, mo.signal)
       try {
-        const res = await fetchSameOrigin(url, ctl.signal) // no Authorization: media needs none (R10)
+        const res = await fetchSameOrigin(url, idle.signal) // no Authorization: media needs none (R10)
         if (!res.ok) {
           await res.body?.cancel().catch(() => {})
           throw new ChtError(res.status === 404 || res.status === 410 ? 'not-found' : 'server', `media ${res.status}`, res.status)
@@ -411,10 +413,10 @@ export function createRest(opts: RestOptions): Rest {
         let received = 0
         if (res.body) {
           for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-            arm()
+            idle.touch()
             received += chunk.byteLength
             if (received > maxBytes) {
-              ctl.abort()
+              idle.abort()
               throw new ChtError('file.too-large', `> ${maxBytes}`)
             }
             await sink(chunk)
@@ -424,12 +426,11 @@ export function createRest(opts: RestOptions): Rest {
         return { bytes: received, mime }
       } catch (e) {
         if (e instanceof ChtError) throw e
-        if (timedOut) throw new ChtError('timeout')
+        if (idle.timedOut()) throw new ChtError('timeout')
         if (mo.signal?.aborted) throw abortError(mo.signal)
         throw new ChtError('network', e instanceof Error ? e.message.slice(0, 200) : undefined)
       } finally {
-        clock.clearTimeout(timer)
-        mo.signal?.removeEventListener('abort', onAbort)
+        idle.dispose()
       }
     })
   }
