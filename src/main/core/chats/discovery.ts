@@ -15,8 +15,6 @@ export const POLL_FOCUSED_MS = 15_000
 export const POLL_BACKGROUND_MS = 40_000
 /** A group missing from this many polls in a row was left elsewhere or we were removed (issue 13: not one). */
 export const MISSED_POLLS_TO_DROP = 2
-/** How far the server-clock estimate may run ahead (rest.ts: whole-second Date headers, the middle taken). */
-const CLOCK_SLACK_MS = 1_000
 
 export interface DiscoveryHost {
   rest: Rest
@@ -103,10 +101,9 @@ export class Discovery {
 
   private async read(part: 'rooms' | 'groups' | 'both', background = false): Promise<void> {
     const { rest } = this.h
-    // Earlier rather than later: it becomes the read mark of chats the next poll finds, and the estimate may run
-    // up to half a second ahead (Date headers have whole seconds; rest.ts takes the middle) — a message written
-    // just after this poll must still count as unread.
-    const pollTime = rest.serverTime() - CLOCK_SLACK_MS
+    // It becomes the read mark of chats the next poll finds: never later than the server's clock, so a message
+    // written just after this poll still counts as unread.
+    const pollTime = rest.earliestServerTime()
     const found: ChatState[] = []
     // One request at a time through the shared bucket (never a fan-out: PROTOCOL 1.5).
     if (part !== 'rooms') found.push(...this.takeGroups(wire.groupsFromR3((await rest.get(wire.routes.groups, { background })).body, this.h.origin)))

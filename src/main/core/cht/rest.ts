@@ -73,6 +73,11 @@ export interface Rest {
    * times with server times: a PC whose clock is minutes or a zone off must not make a message look unsent).
    */
   serverTime(): number
+  /**
+   * serverTime() less its uncertainty: never later than the server's clock. For marks that must not run ahead of
+   * what the server stamps next ("everything up to the previous poll").
+   */
+  earliestServerTime(): number
   /** What the server's own answers say about its clock (a W1 echo's timestamp, say). */
   noteServerTime(serverMs: number): void
 }
@@ -87,6 +92,8 @@ const DEFAULT_MAX_MEDIA = 50 * 1024 * 1024
 const MAX_REDIRECTS = 5
 /** The wall clock moving this far against the monotonic one is a jump (or a sleep), not drift. */
 const CLOCK_JUMP_MS = 2_000
+/** `Date` headers have whole seconds: a reading may be up to this far from the server's clock. */
+const DATE_RESOLUTION_MS = 1_000
 
 interface Waiter {
   resolve: () => void
@@ -342,7 +349,7 @@ export function createRest(opts: RestOptions): Rest {
       status = res.status
       // `Date` has whole seconds: the middle of that second is the best guess.
       const date = Date.parse(res.headers.get('date') ?? '')
-      if (Number.isFinite(date)) noteServerTime(date + 500)
+      if (Number.isFinite(date)) noteServerTime(date + DATE_RESOLUTION_MS / 2)
       contentType = res.headers.get('content-type') ?? ''
       // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
       if (read === 'text' || status < 200 || status > 299 || !res.body) text = await res.text()
@@ -507,6 +514,7 @@ export function createRest(opts: RestOptions): Rest {
     stats: () => ({ queued: queue.length, inflight, sent }),
     repump: pump,
     serverTime,
+    earliestServerTime: () => serverTime() - DATE_RESOLUTION_MS,
     noteServerTime,
   }
 }
