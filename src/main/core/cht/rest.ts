@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs'
 import { unlink } from 'node:fs/promises'
 import { ChtError } from '../errors'
 import { systemClock, type Clock, type Timer } from '../ports'
+import { createServerClock, DATE_RESOLUTION_MS } from './server-clock'
 import { errorFromResponse, restBase } from './wire'
 
 export interface RestOptions {
@@ -90,10 +91,6 @@ const WINDOW_MS = 1100
 const MEDIA_CONCURRENCY = 4
 const DEFAULT_MAX_MEDIA = 50 * 1024 * 1024
 const MAX_REDIRECTS = 5
-/** The wall clock moving this far against the monotonic one is a jump (or a sleep), not drift. */
-const CLOCK_JUMP_MS = 2_000
-/** `Date` headers have whole seconds: a reading may be up to this far from the server's clock. */
-const DATE_RESOLUTION_MS = 1_000
 
 interface Waiter {
   resolve: () => void
@@ -131,38 +128,7 @@ export function createRest(opts: RestOptions): Rest {
   let pumpTimer: Timer | null = null
   let inflight = 0
   let sent = 0
-  // The server's clock (Q9 compares server times with server times): offsets from recent answers, against our wall
-  // clock AND our monotonic clock; the median rides out one odd sample.
-  const offsets: Array<{ wall: number; mono: number }> = []
-  let wallOffset = 0
-  let monoOffset = 0
-  let gapAtSample: number | undefined
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-  function noteServerTime(serverMs: number): void {
-    if (!Number.isFinite(serverMs)) return
-    const wall = clock.now()
-    const mono = clock.monotonic()
-    // The wall clock moved against the monotonic one since the last sample (it was set, or the machine slept):
-    // older samples describe another clock.
-    if (gapAtSample !== undefined && Math.abs(wall - mono - gapAtSample) > CLOCK_JUMP_MS) offsets.length = 0
-    gapAtSample = wall - mono
-    offsets.push({ wall: serverMs - wall, mono: serverMs - mono })
-    if (offsets.length > 7) offsets.shift()
-    wallOffset = median(offsets.map((o) => o.wall))
-    monoOffset = median(offsets.map((o) => o.mono))
-  }
-  /**
-   * Issue 13 (catalogue: "client clock 3:30 h fast"): between a wall-clock jump and the next answer, the wall-based
-   * reading is off by the jump — forward, it made a send whose echo was lost look later than its stored copy, so the
-   * re-read proved it "missing" and it went twice (Q9). The monotonic reading is right across a jump but lags after
-   * a sleep (it may pause while suspended). The earlier of the two is never later than the truth: a send is matched
-   * to its stored copy either way, and read marks and clamps err towards "not yet".
-   */
-  function serverTime(): number {
-    if (!offsets.length) return clock.now()
-    // Whole milliseconds: epoch ms are stored as integers (store/rows.ts), and the monotonic clock has fractions.
-    return Math.floor(Math.min(clock.now() + wallOffset, clock.monotonic() + monoOffset))
-  }
+  const serverClock = createServerClock(clock)
 
   /**
    * An abort signal that fires when `ms` pass without touch() (an idle timeout: a long body that keeps arriving is
@@ -349,7 +315,7 @@ export function createRest(opts: RestOptions): Rest {
       status = res.status
       // `Date` has whole seconds: the middle of that second is the best guess.
       const date = Date.parse(res.headers.get('date') ?? '')
-      if (Number.isFinite(date)) noteServerTime(date + DATE_RESOLUTION_MS / 2)
+      if (Number.isFinite(date)) serverClock.note(date + DATE_RESOLUTION_MS / 2)
       contentType = res.headers.get('content-type') ?? ''
       // Set-Cookie is ignored: Node's fetch keeps no cookie jar (1.4)
       if (read === 'text' || status < 200 || status > 299 || !res.body) text = await res.text()
@@ -513,8 +479,8 @@ export function createRest(opts: RestOptions): Rest {
     resumeNow: endPause,
     stats: () => ({ queued: queue.length, inflight, sent }),
     repump: pump,
-    serverTime,
-    earliestServerTime: () => serverTime() - DATE_RESOLUTION_MS,
-    noteServerTime,
+    serverTime: serverClock.now,
+    earliestServerTime: serverClock.earliest,
+    noteServerTime: serverClock.note,
   }
 }
