@@ -120,6 +120,8 @@ export function encodeTextFrame(text: string): Buffer {
 // ------------------------------------------------------------------ the worker side
 
 const CHUNK_BYTES = 256 * 1024
+/** W1 timestamps have microseconds (Q5): a burst of frames shares each millisecond, as many as a fast server writes in one. */
+const FRAMES_PER_MS = 100
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'accept-encoding'])
 const W1_PATH = /^\/cht\/ws\/chat\/(\w+)\/$/
 
@@ -217,17 +219,19 @@ function runWorker(upstream: string): void {
 
   /**
    * n W1 frames, wire-encoded and concatenated into ~256 KiB writes (never splitting a frame). Timestamps
-   * start now (or after the last blast), 1 ms apart: live messages are newer than anything the client holds, as in real life.
+   * start now (or after the last blast), FRAMES_PER_MS to a millisecond: live messages are newer than anything the
+   * client holds, and stamped by a server clock that keeps up with real time, as in real life (1 ms apart, a
+   * 100 000-frame blast ran 100 s into the future, where the client's clamp for far-future stamps took over).
    */
   function encodeFrames(n: number, from: PumpSender): Buffer[] {
     // Never behind the previous blast: every run's messages are new to the client.
     const t0 = Math.max(Date.now(), nextAt)
-    nextAt = t0 + n
+    nextAt = t0 + Math.ceil(n / FRAMES_PER_MS)
     const out: Buffer[] = []
     let batch: Buffer[] = []
     let size = 0
     for (let i = 0; i < n; i++) {
-      const f = encodeTextFrame(w1TextFrame(lineOf(i), from, t0 + i))
+      const f = encodeTextFrame(w1TextFrame(lineOf(i), from, t0 + Math.floor(i / FRAMES_PER_MS)))
       batch.push(f)
       size += f.length
       if (size >= CHUNK_BYTES || i === n - 1) {
