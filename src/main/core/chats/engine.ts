@@ -22,6 +22,7 @@ import { Sender } from './sending'
 import { mergeHistory, type MergePlan } from './timeline'
 import type { HistoryParser } from './parser'
 import { Background } from './background'
+import { InboxFiler } from './filing'
 
 type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
 
@@ -74,6 +75,7 @@ export class ChatEngine {
   private readonly live: LiveSockets
   private readonly discovery: Discovery
   private readonly background: Background
+  private readonly filer: InboxFiler
   private active: ChatId | null = null
   /** The last chat entered, with its unread messages as they were then (the divider; a blur keeps it). */
   private entered?: { chatId: ChatId; firstUnread?: FirstUnread }
@@ -87,6 +89,7 @@ export class ChatEngine {
   private readonly firstPartStored = new Map<ChatId, () => void>()
   private readonly liveBatch = new Map<ChatState, Message[]>()
   private liveSeq = 0
+  private liveKeyTime = ''
   private readonly keySalt = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')
   private lastConnection?: string
   private readonly random: () => number
@@ -120,6 +123,7 @@ export class ChatEngine {
     this.discovery = new Discovery(this.discoveryHost(), o.listPollMs)
     this.background = new Background(o.clock, this.random, o.backgroundGapMs ?? 15_000, (id) => this.rereadNow(id))
     this.groups = new GroupManager(this.groupHost())
+    this.filer = new InboxFiler(o.clock, (rows) => o.store.fileInbox(rows))
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------------------
@@ -150,6 +154,7 @@ export class ChatEngine {
     this.sender.transfers.abortAll()
     this.discovery.stop()
     this.background.stop()
+    this.filer.stop()
     this.o.clock.clearTimeout(this.changedTimer)
     this.o.clock.clearTimeout(this.listRefreshTimer)
     for (const t of this.rereadTimers.values()) this.o.clock.clearTimeout(t.timer)
@@ -519,23 +524,25 @@ export class ChatEngine {
    * its end instead of at random places, which keeps a burst's transaction small (random keys made it 10× slower).
    */
   private liveKey(): string {
-    return `l:${Date.now().toString(36).padStart(9, '0')}${(++this.liveSeq).toString(36).padStart(6, '0')}${this.keySalt}`
+    // The time part is read once per turn (a burst's frames share it; the counter orders them).
+    if (!this.liveBatch.size) this.liveKeyTime = Date.now().toString(36).padStart(9, '0')
+    return `l:${this.liveKeyTime}${(++this.liveSeq).toString(36).padStart(6, '0')}${this.keySalt}`
   }
 
   private flushLive(): void {
     const batches = [...this.liveBatch]
     this.liveBatch.clear()
     if (this.closed) return
-    this.o.store.transaction(() => {
-      for (const [, messages] of batches) this.o.store.putMessages(messages)
-    })
+    // Kept before they are shown (a crash loses nothing shown), in the inbox: filed into the indexes when idle.
+    this.o.store.keepLive(batches.length === 1 ? batches[0][1] : batches.flatMap(([, messages]) => messages))
+    this.filer.kept()
     for (const [s, messages] of batches) {
       if (s.dropped) continue
       const chatId = s.data.id
       // Live messages go before the outbox tail, so pending sends stay last.
       if (this.outbox.forChat(chatId).length) this.o.emit('messages.reset', { chatId })
       else this.o.emit('messages.added', { chatId, messages })
-      this.registry.recount(s)
+      this.registry.appended(s, messages)
       if (this.active === chatId) this.registry.markRead(s, s.last?.at ?? 0, this.o.rest.serverTime())
       for (const m of messages) if (!m.own) this.o.onIncoming?.(chatId, m, this.active)
     }

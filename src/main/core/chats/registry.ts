@@ -112,6 +112,17 @@ export class ChatRegistry {
   }
 
   /**
+   * New live messages (new keys: none of them was stored before), counted as recount() would without reading the
+   * store — a burst's messages wait in the store's inbox, and a read would file them at once (store keepLive).
+   */
+  appended(s: ChatState, messages: readonly Message[]): void {
+    for (const m of messages) {
+      if (!s.last || m.at >= s.last.at) s.last = m // the newest, and the last stored among equals (seq)
+      if (!m.own && m.at > s.readAt) s.unread++
+    }
+  }
+
+  /**
    * Everything up to `at` is read. Read marks only move forward, and never past the server's "now" (issue 13: a
    * far-future timestamp must not silence a chat for good).
    */
@@ -120,7 +131,8 @@ export class ChatRegistry {
     if (mark === s.readAt) return // nothing newer was read: the count stands
     s.readAt = mark
     this.o.store.setReadAt(s.data.id, mark)
-    s.unread = this.o.store.unreadCount(s.data.id, s.readAt)
+    // Read up to the newest message: nothing is left to count (and the store need not be asked).
+    s.unread = s.last && s.last.at > mark ? this.o.store.unreadCount(s.data.id, s.readAt) : 0
   }
 
   setDraft(s: ChatState, text: string): void {

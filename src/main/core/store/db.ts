@@ -80,6 +80,10 @@ export const MIGRATIONS: readonly string[] = [
      ${unindexMessage('OLD')}
      ${indexMessage('NEW')}
    END;`,
+  // v4 (issue 10, live ingest): the inbox — live messages kept the moment they arrive, a batch per row (JSON), and
+  // filed into `messages` later (LocalStore.keepLive / fileInbox): a burst then costs one insert per batch instead of
+  // the indexes and the search index per message.
+  `CREATE TABLE inbox (seq INTEGER PRIMARY KEY, rows TEXT NOT NULL) STRICT;`,
 ]
 
 /**

@@ -9,13 +9,13 @@ import type { SearchTerms } from '../../../shared/search'
 import type { OutboxItem } from '../outbox'
 import { openDatabase, transaction } from './db'
 import {
-  chatFromRow, messageFromRow, messageToRow, outboxFromRow, userFromRow, type StoredChat, type StoredChatData,
+  chatFromRow, inboxRow, MESSAGE_COLUMNS as MESSAGE_COLUMN_NAMES, messageFromRow, messagesFromInbox, messageValues, outboxFromRow, userFromRow, type StoredChat, type StoredChatData,
 } from './rows'
 
 export type { StoredChat, StoredChatData } from './rows'
 
-const MESSAGE_COLUMNS = 'chat_id, key, server_id, at, own, sender_id, sender_name, sender_avatar, text, file'
-const PUT_MESSAGE = `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.join(', ')
+const PUT_MESSAGE = `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (${MESSAGE_COLUMN_NAMES.map(() => '?').join(', ')})
   ON CONFLICT(key) DO UPDATE SET server_id = excluded.server_id, at = excluded.at, own = excluded.own,
     sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
     text = excluded.text, file = excluded.file`
@@ -35,6 +35,8 @@ export function matchExpression(terms: SearchTerms): string {
 const MAX_KEY = 2n ** 63n - 1n
 /** Message rows written before the search index catches up (LocalStore.syncIndex). */
 const SYNC_AFTER = 500
+/** Live messages per inbox row: a row is what fileInbox(1) files in one step (a few ms, the UI stays responsive). */
+const INBOX_ROW = 500
 
 export interface StoreOpenResult {
   store: LocalStore
@@ -45,8 +47,14 @@ export interface StoreOpenResult {
 export class LocalStore {
   private readonly statements = new Map<string, StatementSync>()
 
+  /** The inbox holds live messages not yet filed into `messages` (keepLive). */
+  private unfiled: boolean
+  private filing = false
+
   /** `fts`: the FTS5 search index is there; without it (a SQLite without FTS5) search scans `search` instead. */
-  private constructor(private readonly db: DatabaseSync, readonly file: string, readonly fts: boolean) {}
+  private constructor(private readonly db: DatabaseSync, readonly file: string, readonly fts: boolean) {
+    this.unfiled = !!(db.prepare('SELECT EXISTS (SELECT 1 FROM inbox) AS x').get() as { x: number }).x
+  }
 
   /** `o.fts5: false` is for tests: open it as on a SQLite without the FTS5 module. */
   static open(file: string, now: () => number = Date.now, o: { fts5?: boolean } = {}): StoreOpenResult {
@@ -129,6 +137,7 @@ export class LocalStore {
 
   /** The chat and its messages and rooms go (left or removed); its outbox items are the caller's business. */
   removeChat(chatId: ChatId): void {
+    this.fileInbox()
     this.transaction(() => {
       this.run('DELETE FROM chats WHERE id = ?', chatId)
       this.run('DELETE FROM messages WHERE chat_id = ?', chatId)
@@ -165,6 +174,7 @@ export class LocalStore {
   // ---- messages (sent ones; the outbox holds the rest) ------------------------------------------------------
 
   private messages(sql: string, ...args: SQLInputValue[]): Message[] {
+    this.fileInbox()
     const out: Message[] = []
     for (const row of this.all(sql, ...args)) {
       const m = messageFromRow(row)
@@ -199,6 +209,7 @@ export class LocalStore {
   }
 
   private position(chatId: ChatId, key: string): { at: number; seq: number } | undefined {
+    this.fileInbox()
     const p = this.st('SELECT at, seq FROM messages WHERE chat_id = ? AND key = ?').get(chatId, key) as { at: number; seq: number } | undefined
     return p && typeof p.at === 'number' && typeof p.seq === 'number' ? p : undefined
   }
@@ -213,6 +224,7 @@ export class LocalStore {
 
   /** Messages from others after the read mark (the index answers without reading older rows). */
   unreadCount(chatId: ChatId, readAt: number): number {
+    this.fileInbox()
     const r = this.st('SELECT count(*) AS n FROM messages WHERE chat_id = ? AND at > ? AND own = 0').get(chatId, readAt) as { n: number }
     return r.n
   }
@@ -229,6 +241,7 @@ export class LocalStore {
 
   /** Server ids stored for a chat. */
   serverIds(chatId: ChatId): Set<string> {
+    this.fileInbox()
     const out = new Set<string>()
     for (const r of this.all('SELECT server_id FROM messages WHERE chat_id = ? AND server_id IS NOT NULL', chatId) as Array<{ server_id: unknown }>) {
       if (typeof r.server_id === 'string') out.add(r.server_id)
@@ -238,6 +251,7 @@ export class LocalStore {
 
   /** Which of `ids` are stored for the chat (a re-read's new part, checked again at the moment it is written). */
   knownAmong(chatId: ChatId, ids: readonly (string | undefined)[]): Set<string> {
+    this.fileInbox()
     const one = this.st('SELECT 1 AS x FROM messages WHERE chat_id = ? AND server_id = ?')
     const out = new Set<string>()
     for (const id of ids) if (id !== undefined && one.get(chatId, id)) out.add(id)
@@ -251,24 +265,26 @@ export class LocalStore {
   }
 
   count(chatId: ChatId): number {
+    this.fileInbox()
     return (this.st('SELECT count(*) AS n FROM messages WHERE chat_id = ?').get(chatId) as { n: number }).n
   }
 
   /** Inserts new messages or replaces stored ones (same key), keeping a replaced message's place (seq). */
   putMessages(messages: readonly Message[]): void {
     if (!messages.length) return
+    this.fileInbox() // what came before stays before (seq), and a newer copy of a key wins
     // The hot path of live ingest: one prepared statement, bound directly (no per-row SQL string to look up).
     const put = this.st(PUT_MESSAGE)
     this.transaction(() => {
       for (const m of messages) {
-        const r = messageToRow(m)
-        put.run(r.chat_id, r.key, r.server_id, r.at, r.own, r.sender_id, r.sender_name, r.sender_avatar, r.text, r.file)
+        put.run(...messageValues(m))
       }
     })
     this.wrote(messages.length)
   }
 
   deleteMessages(keys: readonly string[]): void {
+    this.fileInbox()
     this.transaction(() => {
       for (const k of keys) this.run('DELETE FROM messages WHERE key = ?', k)
     })
@@ -277,9 +293,53 @@ export class LocalStore {
 
   /** Moves a chat's messages to another chat id (a one-to-one chat learned its peer: Q6). */
   moveMessages(from: ChatId, to: ChatId): void {
+    this.fileInbox()
     this.run('UPDATE OR IGNORE messages SET chat_id = ? WHERE chat_id = ?', to, from)
     this.run('DELETE FROM messages WHERE chat_id = ?', from)
     this.syncIndex()
+  }
+
+  // ---- the inbox (v4) ------------------------------------------------------------------------------------------
+
+  /**
+   * Keeps live messages the moment they arrive (new keys only: the engine's live keys), in one transaction: a row per
+   * INBOX_ROW messages, as JSON. A burst of frames then costs one insert per row instead of three indexes and the
+   * search index per message (issue 10, bench (a)). They are filed into `messages` when the engine is idle
+   * (fileInbox), and before anything here reads or writes messages — so no reader ever sees the difference, and
+   * what a crash leaves in the inbox is filed after the next open.
+   */
+  keepLive(messages: readonly Message[]): void {
+    if (!messages.length) return
+    const put = this.st('INSERT INTO inbox(rows) VALUES (?)')
+    this.transaction(() => {
+      for (let i = 0; i < messages.length; i += INBOX_ROW) put.run(inboxRow(messages.slice(i, i + INBOX_ROW)))
+    })
+    this.unfiled = true
+  }
+
+  /** Live messages wait in the inbox (diagnostics, benchmarks). */
+  inboxPending(): boolean {
+    return this.unfiled
+  }
+
+  /**
+   * Files up to `rows` inbox rows (all of them by default) into `messages`, each message read back through the
+   * validator on the way; answers whether any are left.
+   */
+  fileInbox(rows = Infinity): boolean {
+    if (!this.unfiled || this.filing) return this.unfiled
+    this.filing = true
+    try {
+      this.transaction(() => {
+        const batch = this.all(`SELECT seq, rows FROM inbox ORDER BY seq LIMIT ?`, Number.isFinite(rows) ? rows : -1) as Array<{ seq: number; rows: string }>
+        this.putMessages(batch.flatMap((r) => messagesFromInbox(r.rows)))
+        if (batch.length) this.run('DELETE FROM inbox WHERE seq <= ?', batch[batch.length - 1].seq)
+      })
+      this.unfiled = !!(this.st('SELECT EXISTS (SELECT 1 FROM inbox) AS x').get() as { x: number }).x
+    } finally {
+      this.filing = false
+    }
+    return this.unfiled
   }
 
   // ---- search (issue 14: v3's triggers keep `search` and queue its changes for the FTS index; db.ts) ---------------
@@ -319,6 +379,7 @@ export class LocalStore {
    */
   searchMessages(terms: SearchTerms, o: { chatId?: ChatId; limit: number; before?: bigint }): Array<{ id: string; message: Message }> {
     if (!terms.words.length) return []
+    this.fileInbox()
     if (this.unsynced) this.syncIndex()
     let chat: number | undefined
     if (o.chatId !== undefined) {

@@ -150,12 +150,37 @@ export interface MessageRow {
   file: string | null
 }
 
-export function messageToRow(m: Message): MessageRow {
-  return {
-    chat_id: m.chatId, key: m.key, server_id: m.serverId ?? null, at: Math.max(0, Math.round(m.at)), own: m.own ? 1 : 0,
-    sender_id: m.senderId ?? null, sender_name: m.senderName, sender_avatar: m.senderAvatarUrl ?? null, text: m.text,
-    file: m.file ? JSON.stringify(m.file) : null,
+/** The columns of a message row, in the order messageValues gives them (store/index.ts binds them in this order). */
+export const MESSAGE_COLUMNS = ['chat_id', 'key', 'server_id', 'at', 'own', 'sender_id', 'sender_name', 'sender_avatar', 'text', 'file'] as const
+
+/** A message's row, as the values of MESSAGE_COLUMNS in order. */
+export function messageValues(m: Message): Array<string | number | null> {
+  return [
+    m.chatId, m.key, m.serverId ?? null, Math.max(0, Math.round(m.at)), m.own ? 1 : 0, m.senderId ?? null, m.senderName,
+    m.senderAvatarUrl ?? null, m.text, m.file ? JSON.stringify(m.file) : null,
+  ]
+}
+
+/**
+ * An inbox row (db.ts v4): live messages as JSON, each its messageValues — arrays, not objects: half the bytes to
+ * write on the hot path of a burst (bench (a)).
+ */
+export function inboxRow(messages: readonly Message[]): string {
+  return JSON.stringify(messages.map(messageValues))
+}
+
+/** An inbox row's messages, each through the message row validator; a damaged row yields none (a re-read brings them). */
+export function messagesFromInbox(text: string): Message[] {
+  const list = json(text)
+  if (!Array.isArray(list)) return reject() ?? []
+  const out: Message[] = []
+  for (const values of list) {
+    const m = Array.isArray(values) && values.length === MESSAGE_COLUMNS.length
+      ? messageFromRow(Object.fromEntries(MESSAGE_COLUMNS.map((c, i) => [c, values[i]])))
+      : reject()
+    if (m) out.push(m)
   }
+  return out
 }
 
 export function outboxFromRow(raw: { key: unknown; chat_id: unknown; data: unknown }): OutboxItem | undefined {
