@@ -148,6 +148,64 @@ describe('LocalStore', () => {
   })
 })
 
+describe('the inbox (v4): live messages kept at once, filed later', () => {
+  const live = (i: number, extra: Partial<Message> = {}): Message =>
+    ({ key: `l:${String(i).padStart(6, '0')}`, chatId: chat.id, senderName: 'Sara', senderAvatarUrl: 'https://x.example/a.png', text: `live ${i}`, at: 2_000 + i, own: false, status: 'sent', ...extra })
+
+  it('nothing that reads or writes messages can tell a kept message from a filed one', () => {
+    const { store } = LocalStore.open(file())
+    store.saveChat(chat)
+    store.putMessages([msg(1)])
+    store.keepLive([live(1), live(2, { own: true }), live(3, { file: { url: 'https://x.example/f.pdf', name: 'f.pdf', isImage: false } })])
+    expect(store.inboxPending()).toBe(true)
+    // A read files the inbox first: windows, counts, the Q9 candidates, search.
+    expect(store.latest(chat.id, 10).map((m) => m.key)).toEqual(['s:1', 'l:000001', 'l:000002', 'l:000003'])
+    expect(store.inboxPending()).toBe(false)
+    expect(store.get('l:000003')?.file?.name).toBe('f.pdf')
+    expect(store.unreadCount(chat.id, 0)).toBe(3)
+    store.keepLive([live(4)])
+    expect(store.searchMessages({ words: ['live', '4'], prefix: false }, { limit: 5 }).map((h) => h.message.key)).toEqual(['l:000004'])
+    // A write files it first too: a settled copy under a kept key replaces it, in its place.
+    store.keepLive([live(5)])
+    store.putMessages([{ ...live(5), serverId: '55', text: 'live 5, settled' }])
+    expect(store.latest(chat.id, 2).map((m) => [m.key, m.serverId, m.text])).toEqual([['l:000004', undefined, 'live 4'], ['l:000005', '55', 'live 5, settled']])
+    store.close()
+  })
+
+  it('what a crash leaves in the inbox is there after the next open; a damaged row costs only itself', () => {
+    const f = file()
+    const { store } = LocalStore.open(f)
+    store.saveChat(chat)
+    store.keepLive(Array.from({ length: 1_200 }, (_, i) => live(i))) // three inbox rows (500 a row)
+    // kill -9 now: no close, no filing. Another connection, as the next start.
+    const raw = new DatabaseSync(f)
+    expect((raw.prepare('SELECT count(*) AS n FROM inbox').get() as { n: number }).n).toBe(3)
+    raw.prepare("INSERT INTO inbox(rows) VALUES ('{not json')").run()
+    raw.prepare('INSERT INTO inbox(rows) VALUES (?)').run(JSON.stringify([['group:team', 'l:bad', null, -5, 0, null, 'Sara', null, 'x', null]]))
+    raw.close()
+    const before = rejected.rows
+    const { store: again } = LocalStore.open(f)
+    expect(again.inboxPending()).toBe(true)
+    expect(again.count(chat.id)).toBe(1_200)
+    expect(again.latest(chat.id, 1)[0].text).toBe('live 1199')
+    expect(rejected.rows - before).toBe(2)
+    again.close()
+  })
+
+  it('fileInbox(1) files one row a step, oldest first, and says whether any are left', () => {
+    const { store } = LocalStore.open(file())
+    store.saveChat(chat)
+    store.keepLive(Array.from({ length: 1_000 }, (_, i) => live(i)))
+    store.keepLive([live(1_000)])
+    expect(store.fileInbox(1)).toBe(true)
+    expect(store.fileInbox(1)).toBe(true)
+    expect(store.fileInbox(1)).toBe(false)
+    expect(store.fileInbox(1)).toBe(false)
+    expect(store.count(chat.id)).toBe(1_001)
+    store.close()
+  })
+})
+
 describe('unread counting (issue 5: counts, the divider of issue 12)', () => {
   it('property: the count is the messages from others after the read mark, and the divider goes before the first of them', () => {
     const { store } = LocalStore.open(file())
