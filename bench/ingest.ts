@@ -1,8 +1,9 @@
-// (a) Live ingest through core: W1 frames → socket → wire → model → events → createEventBatcher, in messages/s,
-// beside the limit measured in the same run: a raw `ws` client doing JSON.parse on each frame.
+// (a) Live ingest through core: W1 frames → socket → wire → model → kept in the store → events → createEventBatcher,
+// in messages/s, beside the limit measured in the same run: a raw `ws` client doing JSON.parse on each frame.
 // Frames come from the pump (bench/pump.ts), a worker thread that blasts pre-serialized W1 frames; REST goes
 // through the pump's proxy to the reference server (real throttle), so the client is the real thing end to end.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -17,7 +18,7 @@ import { serverContext } from '../server/index'
 import { createGroup, ensureProfile, registerFromSso } from '../server/model'
 import { startTestServer } from '../testkit/server'
 import { epochNow, fmtInt, fmtRate, lineOf, median, sleep, type Row } from './lib'
-import { startPump, type Pump, type PumpSender } from './pump'
+import { startPump, w1TextFrame, type Pump, type PumpSender } from './pump'
 
 export interface IngestOptions {
   n: number
@@ -154,7 +155,10 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
     const mid = [...coreRuns].sort((x, y) => x.rate - y.rate)[coreRuns.length >> 1]
     const ratio = coreRate / rawRate
     const writeUs = atomicWriteMicros()
-    const storeMs = storeInsertMs(n, Math.max(1, Math.round(n / mid.flushes)))
+    const perTransaction = Math.max(1, Math.round(n / mid.flushes))
+    const keepMs = bareKeepMs(n, perTransaction, sender)
+    const insertMs = storeInsertMs(n, perTransaction)
+    const filedMs = median(coreRuns.map((x) => x.filedMs))
     log(`  core holds ${fmtInt(held)} messages (expected ${fmtInt(expected)}); resets during runs: ${coreRuns.reduce((s, x) => s + x.resets, 0)}`)
     if (held !== expected) throw new Error(`core holds ${held} messages, expected ${expected}`)
 
@@ -166,10 +170,15 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
         ratio: `${ratio.toFixed(2)} × raw`, target: '≥ 0.5 × raw', ok: ratio >= 0.5,
       },
       {
-        bench: B, figure: 'the same core time, against the physical cost of keeping the messages (issue 10: written before they are shown)',
-        value: `${fmtInt(mid.ms)} ms`, limit: 'raw ws + JSON.parse, plus a bare node:sqlite insert of the same N rows',
-        limitValue: `${fmtInt((n * 1000) / rawRate)} + ${fmtInt(storeMs)} ms`,
-        ratio: `${(mid.ms / ((n * 1000) / rawRate + storeMs)).toFixed(2)} × (raw + insert)`, target: '— (informational)',
+        bench: B, figure: 'the same core time, against receiving AND keeping the messages (issue 10: kept before they are shown)',
+        value: `${fmtInt(mid.ms)} ms`, limit: 'raw ws + JSON.parse, plus a bare node:sqlite write of the frames as received (500 to a row)',
+        limitValue: `${fmtInt((n * 1000) / rawRate)} + ${fmtInt(keepMs)} ms`,
+        ratio: `${(mid.ms / ((n * 1000) / rawRate + keepMs)).toFixed(2)} × (raw + keep)`, target: '— (informational)',
+      },
+      {
+        bench: B, figure: 'after the burst: the inbox filed into the messages table (indexes, search), in the background',
+        value: `${fmtInt(filedMs)} ms`, limit: 'a bare insert of the same N rows into the messages table (its indexes and search triggers)',
+        limitValue: `${fmtInt(insertMs)} ms`, ratio: `${(filedMs / insertMs).toFixed(2)} × insert`, target: '— (informational)',
       },
       {
         bench: B, figure: 'IPC messages (event batches, 16 ms) for N messages', value: `${fmtInt(mid.flushes)} batches`,
@@ -219,8 +228,36 @@ function atomicWriteMicros(): number {
 }
 
 /**
- * The floor for keeping N live messages: inserting the same kind of rows into a fresh local database (store/, WAL),
- * in transactions of the size the engine used, with nothing else going on. Median of 3, in ms.
+ * The floor for keeping N live messages durably: the W1 frames exactly as received, 500 joined to a row, written into
+ * a bare node:sqlite table (WAL, as store/ opens it) in transactions of the size the engine used. Median of 3, in ms.
+ */
+function bareKeepMs(n: number, perTransaction: number, sender: PumpSender): number {
+  const frames = Array.from({ length: n }, (_, i) => w1TextFrame(lineOf(i), sender, 1_700_000_000_000 + i))
+  const times: number[] = []
+  for (let r = 0; r < 3; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'cht-bench-keep-'))
+    try {
+      const db = new DatabaseSync(join(dir, 'keep.sqlite'))
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE kept (seq INTEGER PRIMARY KEY, frames TEXT NOT NULL) STRICT')
+      const put = db.prepare('INSERT INTO kept(frames) VALUES (?)')
+      const t = performance.now()
+      for (let i = 0; i < n; i += perTransaction) {
+        db.exec('BEGIN')
+        for (let j = i; j < Math.min(n, i + perTransaction); j += 500) put.run(frames.slice(j, Math.min(j + 500, i + perTransaction)).join('\n'))
+        db.exec('COMMIT')
+      }
+      times.push(performance.now() - t)
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return median(times)
+}
+
+/**
+ * The floor for filing N live messages: inserting the same kind of rows into a fresh local database (store/, WAL),
+ * in transactions of the size the engine kept them in, with nothing else going on. Median of 3, in ms.
  */
 function storeInsertMs(n: number, perTransaction: number): number {
   const times: number[] = []
