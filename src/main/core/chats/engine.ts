@@ -534,7 +534,8 @@ export class ChatEngine {
     this.liveBatch.clear()
     if (this.closed) return
     // Kept before they are shown (a crash loses nothing shown), in the inbox: filed into the indexes when idle.
-    this.o.store.keepLive(batches.length === 1 ? batches[0][1] : batches.flatMap(([, messages]) => messages))
+    // Not those of a chat that went in the meantime (left, removed): they would outlive it in the store.
+    this.o.store.keepLive(batches.flatMap(([s, messages]) => (s.dropped ? [] : messages)))
     this.filer.kept()
     for (const [s, messages] of batches) {
       if (s.dropped) continue
