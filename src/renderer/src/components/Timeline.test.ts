@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFakeLayout } from '../testing/layout'
 import type { Pinia } from 'pinia'
 import { defineComponent, h } from 'vue'
@@ -82,6 +82,8 @@ describe('Timeline', () => {
     const w = mountTimeline()
     await settle()
     const el = w.get('[data-testid="timeline"]').element as HTMLElement
+    // Placed at the newest first (the virtual list sizes itself over a few frames): only then is "to the top" a scroll.
+    await vi.waitFor(() => expect(el.scrollTop).toBe(bottomOf(el)))
     el.scrollTop = 0
     await settle()
     expect(bridge.callsOf('messages.older')).toEqual([{ chatId: chat.id, beforeKey: firstKey, limit: OLDER_LIMIT }])
