@@ -25,7 +25,14 @@ export function mountWith<C extends Component>(comp: C, pinia: Pinia, options: C
   } as ComponentMountingOptions<C>)
 }
 
-/** Let pending promises (bridge answers) and Vue updates run. */
+/**
+ * Let pending promises (bridge answers), Vue updates and animation frames run. Each step waits for a timer AND for a
+ * frame: happy-dom runs animation frames as setImmediates, and on a busy machine a 0 ms timer may fire before the
+ * frames queued beside it — so timers alone do not promise that each step's frames have run.
+ */
 export async function settle(times = 5): Promise<void> {
-  for (let i = 0; i < times; i++) await new Promise((r) => setTimeout(r, 0))
+  for (let i = 0; i < times; i++) {
+    await new Promise((r) => setTimeout(r, 0))
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)))
+  }
 }
