@@ -2,9 +2,7 @@
 // in messages/s, beside the limit measured in the same run: a raw `ws` client doing JSON.parse on each frame.
 // Frames come from the pump (bench/pump.ts), a worker thread that blasts pre-serialized W1 frames; REST goes
 // through the pump's proxy to the reference server (real throttle), so the client is the real thing end to end.
-import { mkdtempSync, rmSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
@@ -17,7 +15,7 @@ import { LocalStore } from '../src/main/core/store'
 import { serverContext } from '../server/index'
 import { createGroup, ensureProfile, registerFromSso } from '../server/model'
 import { startTestServer } from '../testkit/server'
-import { epochNow, fmtInt, fmtRate, lineOf, median, sleep, type Row } from './lib'
+import { epochNow, fmtInt, fmtRate, lineOf, median, medianInFreshDir, sleep, type Row } from './lib'
 import { startPump, w1TextFrame, type Pump, type PumpSender } from './pump'
 
 export interface IngestOptions {
@@ -211,8 +209,7 @@ export async function benchIngest({ n, runs, log }: IngestOptions): Promise<Row[
  * the whole JSON file atomically — temp file, fsync, rename — synchronously on the main thread. Median of 100, in µs.
  */
 function atomicWriteMicros(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'cht-bench-store-'))
-  try {
+  return medianInFreshDir(1, 'cht-bench-store-', (dir) => {
     const store = createKeyValueStore({ dir, schemas: { settings: storedSettingsSchema() } })
     const settings = defaultSettings('http://127.0.0.1:8787')
     const times: number[] = []
@@ -222,9 +219,7 @@ function atomicWriteMicros(): number {
       if (i > 0) times.push((performance.now() - t) * 1000)
     }
     return median(times)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }
 
 /**
@@ -233,26 +228,20 @@ function atomicWriteMicros(): number {
  */
 function bareKeepMs(n: number, perTransaction: number, sender: PumpSender): number {
   const frames = Array.from({ length: n }, (_, i) => w1TextFrame(lineOf(i), sender, 1_700_000_000_000 + i))
-  const times: number[] = []
-  for (let r = 0; r < 3; r++) {
-    const dir = mkdtempSync(join(tmpdir(), 'cht-bench-keep-'))
-    try {
-      const db = new DatabaseSync(join(dir, 'keep.sqlite'))
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE kept (seq INTEGER PRIMARY KEY, frames TEXT NOT NULL) STRICT')
-      const put = db.prepare('INSERT INTO kept(frames) VALUES (?)')
-      const t = performance.now()
-      for (let i = 0; i < n; i += perTransaction) {
-        db.exec('BEGIN')
-        for (let j = i; j < Math.min(n, i + perTransaction); j += 500) put.run(frames.slice(j, Math.min(j + 500, i + perTransaction)).join('\n'))
-        db.exec('COMMIT')
-      }
-      times.push(performance.now() - t)
-      db.close()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+  return medianInFreshDir(3, 'cht-bench-keep-', (dir) => {
+    const db = new DatabaseSync(join(dir, 'keep.sqlite'))
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE kept (seq INTEGER PRIMARY KEY, frames TEXT NOT NULL) STRICT')
+    const put = db.prepare('INSERT INTO kept(frames) VALUES (?)')
+    const t = performance.now()
+    for (let i = 0; i < n; i += perTransaction) {
+      db.exec('BEGIN')
+      for (let j = i; j < Math.min(n, i + perTransaction); j += 500) put.run(frames.slice(j, Math.min(j + 500, i + perTransaction)).join('\n'))
+      db.exec('COMMIT')
     }
-  }
-  return median(times)
+    const ms = performance.now() - t
+    db.close()
+    return ms
+  })
 }
 
 /**
@@ -260,25 +249,19 @@ function bareKeepMs(n: number, perTransaction: number, sender: PumpSender): numb
  * in transactions of the size the engine kept them in, with nothing else going on. Median of 3, in ms.
  */
 function storeInsertMs(n: number, perTransaction: number): number {
-  const times: number[] = []
-  for (let r = 0; r < 3; r++) {
-    const dir = mkdtempSync(join(tmpdir(), 'cht-bench-insert-'))
-    try {
-      const { store } = LocalStore.open(join(dir, 'db.sqlite'))
-      store.saveChat({ id: CHAT_ID, kind: 'group', title: SLUG, slug: SLUG, live: true })
-      const rows: Message[] = Array.from({ length: n }, (_, i) => ({
-        key: `l:${String(i).padStart(12, '0')}`, chatId: CHAT_ID, senderName: 'Sara Miller', senderAvatarUrl: 'https://sso.example.com/media/avatars/sara.png',
-        text: lineOf(i), at: 1_700_000_000_000 + i, own: false, status: 'sent',
-      }))
-      const t = performance.now()
-      for (let i = 0; i < n; i += perTransaction) store.putMessages(rows.slice(i, i + perTransaction))
-      times.push(performance.now() - t)
-      store.close()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }
-  return median(times)
+  const rows: Message[] = Array.from({ length: n }, (_, i) => ({
+    key: `l:${String(i).padStart(12, '0')}`, chatId: CHAT_ID, senderName: 'Sara Miller', senderAvatarUrl: 'https://sso.example.com/media/avatars/sara.png',
+    text: lineOf(i), at: 1_700_000_000_000 + i, own: false, status: 'sent',
+  }))
+  return medianInFreshDir(3, 'cht-bench-insert-', (dir) => {
+    const { store } = LocalStore.open(join(dir, 'db.sqlite'))
+    store.saveChat({ id: CHAT_ID, kind: 'group', title: SLUG, slug: SLUG, live: true })
+    const t = performance.now()
+    for (let i = 0; i < n; i += perTransaction) store.putMessages(rows.slice(i, i + perTransaction))
+    const ms = performance.now() - t
+    store.close()
+    return ms
+  })
 }
 
 /** Waits until the client's REST (sign-in, list, history, the re-read after the socket opened) has gone quiet. */

@@ -1,4 +1,7 @@
 // Small helpers shared by the benchmarks: statistics, formatting, the result table, test texts.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
 /** One line of the final table: a figure beside its limit measured in the same run. */
@@ -19,6 +22,20 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** The median of `runs` timings (ms) of `run`, each in a fresh temporary folder that is removed after it. */
+export function medianInFreshDir(runs: number, prefix: string, run: (dir: string) => number): number {
+  const times: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const dir = mkdtempSync(join(tmpdir(), prefix))
+    try {
+      times.push(run(dir))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return median(times)
 }
 
 /** Wall-clock milliseconds comparable across threads (each thread has its own performance.now() origin). */
