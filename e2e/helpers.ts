@@ -107,22 +107,36 @@ export const LOOKS = ['fa', 'en'].flatMap((locale) =>
     locale: locale as 'fa' | 'en', theme: theme as 'light' | 'dark', width: width!, height: height!,
   }))))
 
+export type Look = (typeof LOOKS)[number]
+
+/**
+ * Each look in turn (LOOKS): its settings and window size set and the page showing them, then `fn` with the look and
+ * its name (`fa-light-1280x800`). Leaves the page in Persian, light, 1280×800.
+ */
+export async function eachLook(app: App, fn: (look: Look, name: string) => Promise<void>): Promise<void> {
+  const html = app.page.locator('html')
+  const show = async (look: Look) => {
+    await app.bridge.client.request('settings.set', { locale: look.locale, theme: look.theme })
+    await expect(html).toHaveAttribute('lang', look.locale)
+    await expect(html).toHaveAttribute('dir', look.locale === 'fa' ? 'rtl' : 'ltr')
+    await expect(html).toHaveAttribute('data-theme', look.theme)
+    await app.page.setViewportSize({ width: look.width, height: look.height })
+  }
+  for (const look of LOOKS) {
+    await show(look)
+    await fn(look, `${look.locale}-${look.theme}-${look.width}x${look.height}`)
+  }
+  await show(LOOKS[0]!)
+}
+
 /**
  * Screenshots of what is on screen in every look — fa/en, light/dark, 1280×800 and 900×600 — for a person to look
  * at (test-results/…/<name>-fa-light-1280.png). `check` runs in each locale first (the text that must be there).
  * Leaves the page in Persian, light, 1280×800.
  */
 export async function inEveryLook(app: App, info: TestInfo, name: string, check?: (locale: 'fa' | 'en') => Promise<void>): Promise<void> {
-  const html = app.page.locator('html')
-  for (const look of LOOKS) {
-    await app.bridge.client.request('settings.set', { locale: look.locale, theme: look.theme })
-    await expect(html).toHaveAttribute('lang', look.locale)
-    await expect(html).toHaveAttribute('data-theme', look.theme)
-    await app.page.setViewportSize({ width: look.width, height: look.height })
+  await eachLook(app, async (look) => {
     await check?.(look.locale)
     await app.page.screenshot({ path: info.outputPath(`${name}-${look.locale}-${look.theme}-${look.width}.png`) })
-  }
-  await app.bridge.client.request('settings.set', { locale: 'fa', theme: 'light' })
-  await expect(html).toHaveAttribute('lang', 'fa')
-  await app.page.setViewportSize({ width: 1280, height: 800 })
+  })
 }

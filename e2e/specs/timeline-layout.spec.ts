@@ -7,11 +7,10 @@ import { encodePng } from '../../server/png'
 import { makeGroup } from '../../testkit/groups'
 import { externalServer, uniqueSlug } from '../../testkit/server'
 import { expect, test } from '../fixtures'
-import { chatItem, myId, openChat, twoSignedIn } from '../helpers'
+import { chatItem, eachLook, myId, openChat, twoSignedIn } from '../helpers'
 import { longGroup, settled, snap } from '../timeline'
 
 interface Rect { x: number; y: number; width: number; height: number }
-type Cht = { cht: { request(name: string, args: unknown): Promise<unknown> } }
 interface PageGlobals {
   DataTransfer: new () => { items: { add(file: unknown): void } }
   File: new (parts: unknown[], name: string, opts: { type: string }) => unknown
@@ -51,75 +50,67 @@ test('timeline controls and the file tray in fa/en, light/dark, 1280×800 and 90
 
   const png = [...encodePng(64, 48, (x, y) => [40 + x * 3, 90 + y * 2, 200, 255])]
   let sent = 0
-  for (const size of [{ width: 1280, height: 800 }, { width: 900, height: 600 }]) {
-    await page.setViewportSize(size)
-    for (const locale of ['fa', 'en'] as const) {
-      for (const theme of ['light', 'dark'] as const) {
-        const name = `${locale}-${theme}-${size.width}x${size.height}`
-        await page.evaluate((s) => (globalThis as unknown as Cht).cht.request('settings.set', s), { locale, theme })
-        await expect(page.locator('html')).toHaveAttribute('dir', locale === 'fa' ? 'rtl' : 'ltr')
-        const timeline = await box(page.getByTestId('timeline'))
+  await eachLook(alice, async (look, name) => {
+    const windowRect = { x: 0, y: 0, width: look.width, height: look.height }
+    const timeline = await box(page.getByTestId('timeline'))
 
-        // Reading above the newest: new messages are counted on the button at the inline end.
-        await page.getByTestId('timeline').hover()
-        await page.mouse.wheel(0, -600)
-        await settled(page)
-        for (let i = 0; i < 2; i++) await bob.bridge.client.request('messages.send', { chatId, text: `live ${++sent}` })
-        const down = page.getByTestId('scroll-to-bottom')
-        await expect(down.getByTestId('new-messages')).toBeVisible()
-        await page.mouse.wheel(0, -120) // shows the floating date
-        await expect(page.getByTestId('date-pill')).toHaveCSS('opacity', '1')
-        const d = await box(down)
-        expect(inside(d, timeline)).toBe(true)
-        const atInlineEnd = locale === 'fa' ? d.x < timeline.x + timeline.width / 2 : d.x > timeline.x + timeline.width / 2
-        expect(atInlineEnd).toBe(true)
-        await snap(page, `${name}-reading`)
+    // Reading above the newest: new messages are counted on the button at the inline end.
+    await page.getByTestId('timeline').hover()
+    await page.mouse.wheel(0, -600)
+    await settled(page)
+    for (let i = 0; i < 2; i++) await bob.bridge.client.request('messages.send', { chatId, text: `live ${++sent}` })
+    const down = page.getByTestId('scroll-to-bottom')
+    await expect(down.getByTestId('new-messages')).toBeVisible()
+    await page.mouse.wheel(0, -120) // shows the floating date
+    await expect(page.getByTestId('date-pill')).toHaveCSS('opacity', '1')
+    const d = await box(down)
+    expect(inside(d, timeline)).toBe(true)
+    const atInlineEnd = look.locale === 'fa' ? d.x < timeline.x + timeline.width / 2 : d.x > timeline.x + timeline.width / 2
+    expect(atInlineEnd).toBe(true)
+    await snap(page, `${name}-reading`)
 
-        // At the newest: the divider is above, so the jump bar offers it; it does not cover the floating date.
-        await down.click()
-        const jump = page.getByTestId('jump-unread')
-        await expect(jump).toBeVisible()
-        await page.mouse.wheel(0, -40)
-        const pill = page.getByTestId('date-pill')
-        await expect(pill).toHaveCSS('opacity', '1')
-        expect(inside(await box(jump), timeline)).toBe(true)
-        expect(overlaps(await box(jump), await box(pill))).toBe(false)
-        await snap(page, `${name}-jump`)
-        await jump.click()
-        await expect(page.getByTestId('unread-divider')).toBeInViewport()
-        await snap(page, `${name}-divider`)
+    // At the newest: the divider is above, so the jump bar offers it; it does not cover the floating date.
+    await down.click()
+    const jump = page.getByTestId('jump-unread')
+    await expect(jump).toBeVisible()
+    await page.mouse.wheel(0, -40)
+    const pill = page.getByTestId('date-pill')
+    await expect(pill).toHaveCSS('opacity', '1')
+    expect(inside(await box(jump), timeline)).toBe(true)
+    expect(overlaps(await box(jump), await box(pill))).toBe(false)
+    await snap(page, `${name}-jump`)
+    await jump.click()
+    await expect(page.getByTestId('unread-divider')).toBeInViewport()
+    await snap(page, `${name}-divider`)
 
-        // The tray: two files dropped, a thumbnail for the image, a caption of their names; it fits the window.
-        const dataTransfer = await page.evaluateHandle((png) => {
-          const g = globalThis as unknown as PageGlobals
-          const dt = new g.DataTransfer()
-          dt.items.add(new g.File(['گزارش'], 'گزارش مالی سه‌ماهه.pdf', { type: 'application/pdf' }))
-          dt.items.add(new g.File([Uint8Array.from(png)], 'chart.png', { type: 'image/png' }))
-          return dt
-        }, png)
-        await page.getByTestId('timeline').dispatchEvent('drop', { dataTransfer })
-        const tray = page.getByTestId('file-tray')
-        await expect(tray.getByTestId('tray-thumb')).toHaveAttribute('src', /^blob:/)
-        expect(inside(await box(tray), { x: 0, y: 0, ...size })).toBe(true)
-        await snap(page, `${name}-tray`)
-        await tray.getByTestId('tray-cancel').click()
-        await expect(tray).toHaveCount(0)
+    // The tray: two files dropped, a thumbnail for the image, a caption of their names; it fits the window.
+    const dataTransfer = await page.evaluateHandle((png) => {
+      const g = globalThis as unknown as PageGlobals
+      const dt = new g.DataTransfer()
+      dt.items.add(new g.File(['گزارش'], 'گزارش مالی سه‌ماهه.pdf', { type: 'application/pdf' }))
+      dt.items.add(new g.File([Uint8Array.from(png)], 'chart.png', { type: 'image/png' }))
+      return dt
+    }, png)
+    await page.getByTestId('timeline').dispatchEvent('drop', { dataTransfer })
+    const tray = page.getByTestId('file-tray')
+    await expect(tray.getByTestId('tray-thumb')).toHaveAttribute('src', /^blob:/)
+    expect(inside(await box(tray), windowRect)).toBe(true)
+    await snap(page, `${name}-tray`)
+    await tray.getByTestId('tray-cancel').click()
+    await expect(tray).toHaveCount(0)
 
-        // The message menu opens at the pointer and stays inside the window.
-        await page.getByTestId('message').filter({ hasText: 'live' }).last().getByTestId('message-text').click({ button: 'right' })
-        const menu = page.getByTestId('message-menu')
-        await expect(menu).toBeVisible()
-        expect(inside(await box(menu), { x: 0, y: 0, ...size })).toBe(true)
-        await snap(page, `${name}-menu`)
-        await page.keyboard.press('Escape')
-        await expect(menu).toHaveCount(0)
-      }
-    }
-  }
+    // The message menu opens at the pointer and stays inside the window.
+    await page.getByTestId('message').filter({ hasText: 'live' }).last().getByTestId('message-text').click({ button: 'right' })
+    const menu = page.getByTestId('message-menu')
+    await expect(menu).toBeVisible()
+    expect(inside(await box(menu), windowRect)).toBe(true)
+    await snap(page, `${name}-menu`)
+    await page.keyboard.press('Escape')
+    await expect(menu).toHaveCount(0)
+  })
 
-  // Further back, the floating date is a Persian date written as a Persian reader writes it.
-  await page.setViewportSize({ width: 1280, height: 800 })
-  await page.evaluate((s) => (globalThis as unknown as Cht).cht.request('settings.set', s), { locale: 'fa', theme: 'light' })
+  // Further back (eachLook left it in Persian, light, 1280×800), the floating date is a Persian date written as a
+  // Persian reader writes it.
   await page.getByTestId('timeline').hover()
   // Days back, whatever the time of day: near midnight a single wheel could stop on "yesterday".
   for (let i = 0; i < 2; i++) {
