@@ -23,6 +23,7 @@ import { mergeHistory, type MergePlan } from './timeline'
 import type { HistoryParser } from './parser'
 import { Background } from './background'
 import { InboxFiler } from './filing'
+import { LiveTurns, type LiveBatches } from './turns'
 
 type Emit = <N extends EventName>(name: N, payload: Events[N]) => void
 
@@ -87,10 +88,7 @@ export class ChatEngine {
   private readonly rereadTimers = new Map<ChatId, { timer: Timer; at: number }>()
   /** open() waiting for a first load's newest part to be stored (applyHistory). */
   private readonly firstPartStored = new Map<ChatId, () => void>()
-  private readonly liveBatch = new Map<ChatState, Message[]>()
-  private liveSeq = 0
-  private liveKeyTime = ''
-  private readonly keySalt = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')
+  private readonly turns: LiveTurns
   private lastConnection?: string
   private readonly random: () => number
 
@@ -124,6 +122,7 @@ export class ChatEngine {
     this.background = new Background(o.clock, this.random, o.backgroundGapMs ?? 15_000, (id) => this.rereadNow(id))
     this.groups = new GroupManager(this.groupHost())
     this.filer = new InboxFiler(o.clock, (rows) => o.store.fileInbox(rows))
+    this.turns = new LiveTurns({ serverNow: () => o.rest.serverTime(), flush: (batches) => this.flushLive(batches) })
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------------------
@@ -477,7 +476,7 @@ export class ChatEngine {
     const frame = s.data.kind === 'group' ? wire.frameFromW1(raw, this.o.origin) : wire.frameFromW2(raw, this.o.origin)
     if (!frame) return
     if (frame.at !== undefined && s.data.kind === 'group') this.o.rest.noteServerTime(frame.at) // W1: the server's clock
-    const serverNow = this.o.rest.serverTime()
+    const serverNow = this.turns.serverNow()
     const at = Math.min(frame.at ?? serverNow, serverNow + FUTURE_SLACK_MS)
     // Q8/Q9: a file frame while an own file awaits its echo settles it (attribution from the outbox).
     if (frame.kind === 'file' && this.sender.transfers.settleEcho(chatId, frame.fileUrl, at)) return
@@ -487,7 +486,7 @@ export class ChatEngine {
       const item = this.outbox.findEcho(chatId, frame.text)
       if (item) return this.settle(s, item, { ...this.sender.message(item), status: 'sent', at })
     }
-    const msg: Message = { key: this.liveKey(), chatId, senderName: frame.claimedSender, text: frame.text, at, own, status: 'sent' }
+    const msg: Message = { key: this.turns.key(), chatId, senderName: frame.claimedSender, text: frame.text, at, own, status: 'sent' }
     if (own) Object.assign(msg, { senderId: me.id, senderName: me.name, senderAvatarUrl: me.avatarUrl })
     else if (s.data.kind === 'direct') {
       const peer = s.data.peerId ? this.directory.get(s.data.peerId) : undefined
@@ -502,36 +501,13 @@ export class ChatEngine {
       if (avatar) msg.senderAvatarUrl = avatar
     }
     if (frame.fileUrl) msg.file = wire.attachmentOf(frame.fileUrl)
-    this.appendLive(s, msg)
+    this.turns.add(s, msg)
     // The peer wrote into a room R3 has not shown us yet (Q6): it exists now — let R3 confirm it.
     if (s.data.kind === 'direct' && s.roomPending && !own) this.scheduleListRefresh()
   }
 
-  /**
-   * Live messages are written in batches (issue 10): everything that arrives in one turn of the event loop — a burst
-   * of frames read from the sockets together — becomes one transaction, one recount and one event per chat.
-   */
-  private appendLive(s: ChatState, msg: Message): void {
-    const list = this.liveBatch.get(s)
-    if (list) list.push(msg)
-    else this.liveBatch.set(s, [msg])
-    // setImmediate, not a timer: it waits for nothing but the rest of this turn's socket reads (no clock involved).
-    if (this.liveBatch.size === 1 && list === undefined) setImmediate(() => this.flushLive())
-  }
-
-  /**
-   * A key for a live message: unique across restarts, and increasing — the store's unique index on keys then grows at
-   * its end instead of at random places, which keeps a burst's transaction small (random keys made it 10× slower).
-   */
-  private liveKey(): string {
-    // The time part is read once per turn (a burst's frames share it; the counter orders them).
-    if (!this.liveBatch.size) this.liveKeyTime = Date.now().toString(36).padStart(9, '0')
-    return `l:${this.liveKeyTime}${(++this.liveSeq).toString(36).padStart(6, '0')}${this.keySalt}`
-  }
-
-  private flushLive(): void {
-    const batches = [...this.liveBatch]
-    this.liveBatch.clear()
+  /** A turn's live messages (turns.ts): kept, then shown — one write, one event per chat. */
+  private flushLive(batches: LiveBatches): void {
     if (this.closed) return
     // Kept before they are shown (a crash loses nothing shown), in the inbox: filed into the indexes when idle.
     // Not those of a chat that went in the meantime (left, removed): they would outlive it in the store.
