@@ -6,7 +6,7 @@
  * with demo data in-process, the built renderer through the e2e host and the real headless core; writes PNGs to
  * test-results/screens/. Builds nothing: run `npm run build` first.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
@@ -25,7 +25,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true })
-  const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cht-screens-')), throttle: false })
+  const dataDir = mkdtempSync(join(tmpdir(), 'cht-screens-'))
+  const server = await startServer({ port: 0, dataDir, throttle: false })
   const users = await seedDemo(server)
   const ali = users.find((u) => u.name === 'علی رضایی')!
   const host = await startHost()
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
     await browser.close()
     await host.close()
     await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
   }
   process.stdout.write(`Screenshots in ${out}\n`)
 }
