@@ -37,6 +37,15 @@ async function burst(n: (i: number) => string, count: number, chatId = group, du
   return typed
 }
 
+/** Three sends in the one-to-one chat, open while they go (its socket up first); the group is open again after. */
+async function burstInDirect(n: (i: number) => string): Promise<string[]> {
+  await alice.client.request('chats.open', { chatId: direct })
+  await until(() => hostile.sockets(DIRECT_SOCKET) > 0, 20_000, 'one-to-one socket')
+  const typed = await burst(n, 3, direct)
+  await alice.client.request('chats.open', { chatId: group })
+  return typed
+}
+
 async function skewed(ms: number, n: (i: number) => string) {
   skew.ms = ms
   try {
@@ -86,19 +95,11 @@ const faults: Fault[] = [
   { name: 'echo lost but stored (one-to-one)', run: async (n) => {
     // The reference server's cutAfterStore is W1's; on W2 the hostile server cuts the link instead of the echo.
     hostile.frames(DIRECT_SOCKET, () => 'cut')
-    await alice.client.request('chats.open', { chatId: direct })
-    await until(() => hostile.sockets(DIRECT_SOCKET) > 0, 20_000, 'one-to-one socket')
-    const typed = await burst(n, 3, direct)
-    await alice.client.request('chats.open', { chatId: group })
-    return { typed, chatId: direct }
+    return { typed: await burstInDirect(n), chatId: direct }
   } },
   { name: '1011 instead of the W2 echo (stored, echo failed)', run: async (n) => {
     hostile.frames(DIRECT_SOCKET, () => 'close 1011')
-    await alice.client.request('chats.open', { chatId: direct })
-    await until(() => hostile.sockets(DIRECT_SOCKET) > 0, 20_000, 'one-to-one socket')
-    const typed = await burst(n, 3, direct)
-    await alice.client.request('chats.open', { chatId: group })
-    return { typed, chatId: direct }
+    return { typed: await burstInDirect(n), chatId: direct }
   } },
   { name: 'R5 cut mid-body while a send\'s fate is unknown', run: async (n) => {
     hostile.http(R5(), (u) => ({ ...passThrough(u), cutAfter: Math.floor(u.body.length / 2) }), 2)
