@@ -9,13 +9,14 @@ import type { SearchTerms } from '../../../shared/search'
 import type { OutboxItem } from '../outbox'
 import { openDatabase, transaction } from './db'
 import {
-  chatFromRow, inboxRow, MESSAGE_COLUMNS as MESSAGE_COLUMN_NAMES, messageFromRow, messagesFromInbox, messageValues, outboxFromRow, userFromRow, type StoredChat, type StoredChatData,
+  chatFromRow, inboxRow, MESSAGE_COLUMNS, messageFromRow, messagesFromInbox, messageValues, outboxFromRow, userFromRow, type StoredChat, type StoredChatData,
 } from './rows'
 
 export type { StoredChat, StoredChatData } from './rows'
 
-const MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.join(', ')
-const PUT_MESSAGE = `INSERT INTO messages(${MESSAGE_COLUMNS}) VALUES (${MESSAGE_COLUMN_NAMES.map(() => '?').join(', ')})
+/** The message columns as a SELECT or INSERT lists them. */
+const COLUMN_LIST = MESSAGE_COLUMNS.join(', ')
+const PUT_MESSAGE = `INSERT INTO messages(${COLUMN_LIST}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(key) DO UPDATE SET server_id = excluded.server_id, at = excluded.at, own = excluded.own,
     sender_id = excluded.sender_id, sender_name = excluded.sender_name, sender_avatar = excluded.sender_avatar,
     text = excluded.text, file = excluded.file`
@@ -185,7 +186,7 @@ export class LocalStore {
 
   /** The newest `limit` messages, oldest first. */
   latest(chatId: ChatId, limit: number): Message[] {
-    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? ORDER BY at DESC, seq DESC LIMIT ?`, chatId, limit).reverse()
+    return this.messages(`SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? ORDER BY at DESC, seq DESC LIMIT ?`, chatId, limit).reverse()
   }
 
   /** Up to `limit` messages just before `key`, oldest first; undefined when `key` is not stored. */
@@ -193,7 +194,7 @@ export class LocalStore {
     const pos = this.position(chatId, key)
     if (!pos) return undefined
     return this.messages(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND (at < ? OR (at = ? AND seq < ?))
+      `SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? AND (at < ? OR (at = ? AND seq < ?))
        ORDER BY at DESC, seq DESC LIMIT ?`, chatId, pos.at, pos.at, pos.seq, limit,
     ).reverse()
   }
@@ -203,7 +204,7 @@ export class LocalStore {
     const pos = this.position(chatId, key)
     if (!pos) return undefined
     return this.messages(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND (at > ? OR (at = ? AND seq > ?))
+      `SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? AND (at > ? OR (at = ? AND seq > ?))
        ORDER BY at, seq LIMIT ?`, chatId, pos.at, pos.at, pos.seq, limit,
     )
   }
@@ -215,7 +216,7 @@ export class LocalStore {
   }
 
   get(key: string): Message | undefined {
-    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE key = ?`, key)[0]
+    return this.messages(`SELECT ${COLUMN_LIST} FROM messages WHERE key = ?`, key)[0]
   }
 
   last(chatId: ChatId): Message | undefined {
@@ -231,12 +232,12 @@ export class LocalStore {
 
   /** The oldest message from others after the read mark: where the unread divider goes. */
   firstUnread(chatId: ChatId, readAt: number): Message | undefined {
-    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND at > ? AND own = 0 ORDER BY at, seq LIMIT 1`, chatId, readAt)[0]
+    return this.messages(`SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? AND at > ? AND own = 0 ORDER BY at, seq LIMIT 1`, chatId, readAt)[0]
   }
 
   /** Messages without a server id yet (live frames, settled own sends): the ones a re-read may match (Q9). */
   withoutServerId(chatId: ChatId): Message[] {
-    return this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND server_id IS NULL ORDER BY at, seq`, chatId)
+    return this.messages(`SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? AND server_id IS NULL ORDER BY at, seq`, chatId)
   }
 
   /** Server ids stored for a chat. */
@@ -260,7 +261,7 @@ export class LocalStore {
 
   byServerIds(chatId: ChatId, ids: string[]): Message[] {
     const out: Message[] = []
-    for (const id of ids) out.push(...this.messages(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND server_id = ?`, chatId, id))
+    for (const id of ids) out.push(...this.messages(`SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ? AND server_id = ?`, chatId, id))
     return out
   }
 
@@ -387,7 +388,7 @@ export class LocalStore {
       if (!c) return []
       chat = c.n
     }
-    const columns = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')
+    const columns = MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')
     // The time key goes out as text: it is 64 bits wide, more than a JS number holds exactly.
     let rows: Array<{ hit: string }>
     if (this.fts) {
